@@ -1,0 +1,84 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from hgkiemtra.config import Settings, load_settings
+from hgkiemtra.extensions import db, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config_override: dict[str, Any] | None = None) -> Flask:
+    settings = load_settings(**(config_override or {}))
+    app = Flask(__name__, instance_path=settings.INSTANCE_DIR)
+    _configure(app, settings)
+    _register_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    with app.app_context():
+        _tune_engine()
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config["SETTINGS"] = settings
+    app.config["SECRET_KEY"] = settings.SECRET_KEY
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.DATABASE_URL
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings.DATABASE_URL)
+    app.config["MAX_CONTENT_LENGTH"] = settings.MAX_UPLOAD_MB * 1024 * 1024
+    app.config["TESTING"] = settings.ENV == "testing"
+    app.config["JSON_SORT_KEYS"] = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    Path(settings.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.STORAGE_DIR).mkdir(parents=True, exist_ok=True)
+    logging.getLogger("hgkiemtra").setLevel(settings.LOG_LEVEL)
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # Several threads (web + embedded worker) share one SQLite file.
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}
+
+
+def _tune_engine() -> None:
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _register_models() -> None:
+    # Imported for their side effect: every table is on db.metadata.
+    from hgkiemtra.auth import models as _auth  # noqa: F401
+    from hgkiemtra.cases import models as _cases  # noqa: F401
+    from hgkiemtra.core import outbox as _outbox  # noqa: F401
+    from hgkiemtra.deadlines import models as _deadlines  # noqa: F401
+    from hgkiemtra.people import models as _people  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hgkiemtra.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from hgkiemtra.cli import register_commands
+
+    register_commands(app)

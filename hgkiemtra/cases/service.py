@@ -1,0 +1,381 @@
+"""Opening cases and moving them: the one way a case's state changes.
+
+Functions here flush but never commit: the request or the task that called
+them commits once at its end, so a transition and everything it writes (the
+audit event, the deadlines, the outbox rows) land together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from hgkiemtra.auth.permissions import Actor
+from hgkiemtra.cases import audit
+from hgkiemtra.cases.models import Case, CaseEvent, CaseTeamMember
+from hgkiemtra.core.db import db, utcnow
+from hgkiemtra.core.errors import (
+    GuardFailed,
+    NotFound,
+    PermissionDenied,
+    TransitionRejected,
+    ValidationFailed,
+    VersionConflict,
+)
+from hgkiemtra.core.outbox import add_message
+from hgkiemtra.core.text import search_key
+from hgkiemtra.deadlines import service as deadlines
+from hgkiemtra.people.models import Member, Organisation, User
+from workflows import registry
+from workflows.engine import EventCheck, GuardContext, TransitionNotAllowed, WorkflowDefinition
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TEAM_ROLES = ("leader", "member", "directing")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The date in Vietnam: legal deadlines count local days, not UTC ones."""
+    return (now or utcnow()).astimezone(LOCAL_TZ).date()
+
+
+@dataclass(frozen=True)
+class TeamSeat:
+    user_id: int
+    team_role: str = "member"
+
+
+def definition_of(case: Case) -> WorkflowDefinition:
+    return registry.get(case.workflow_name, case.workflow_version)
+
+
+# --- opening -------------------------------------------------------------
+
+
+def open_case(
+    actor: Actor,
+    *,
+    kind: str,
+    title: str,
+    org_id: int,
+    subject_type: str,
+    subject_id: int,
+    summary: str = "",
+    team: Sequence[TeamSeat] = (),
+    now: datetime | None = None,
+) -> Case:
+    now = now or utcnow()
+    today = local_today(now)
+    try:
+        definition = registry.for_kind(kind)
+    except registry.UnknownWorkflow:
+        raise ValidationFailed(
+            f"Loại hồ sơ '{kind}' không tồn tại", {"kind": kind, "known": registry.kinds()}
+        ) from None
+    title = title.strip()
+    if not title:
+        raise ValidationFailed("Tiêu đề hồ sơ là bắt buộc", {"field": "title"})
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        raise ValidationFailed(f"Không có tổ chức đảng mã số {org_id}", {"field": "org_id"})
+    if not actor.can_see(org.path):
+        raise PermissionDenied("Tổ chức này nằm ngoài phạm vi của bạn")
+    if not actor.roles_for(org.path) & definition.opener_roles:
+        raise PermissionDenied("Vai trò của bạn không được lập hồ sơ loại này")
+    if not org.is_active_on(today):
+        raise ValidationFailed(
+            f"Tổ chức '{org.name}' đã thôi hoạt động từ {org.valid_to}; "
+            "hãy lập hồ sơ tại tổ chức kế thừa",
+            {"field": "org_id", "successor_id": org.successor_id},
+        )
+    subject_member, subject_org = _resolve_subject(definition, org, subject_type, subject_id)
+    case = Case(
+        kind=definition.kind,
+        title=title,
+        summary=summary,
+        workflow_name=definition.name,
+        workflow_version=definition.version,
+        state=definition.initial,
+        phase=definition.phase_of(definition.initial).value,
+        event_count=1,
+        subject_type=subject_type,
+        subject_member=subject_member,
+        subject_org=subject_org,
+        organisation=org,
+        data={},
+        opened_on=today,
+        created_by_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    case.search_text = search_key(title, subject_member.full_name if subject_member else None,
+                                  subject_org.name if subject_org else None)
+    db.session.add(case)
+    _set_team(case, team)
+    db.session.flush()
+    audit.append_event(
+        case,
+        event="open",
+        from_state=None,
+        to_state=case.state,
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        occurred_at=now,
+        note="",
+        data={"kind": kind, "title": title, "org_id": org.id,
+              "subject": {"type": subject_type, "id": subject_id}},
+        prev_hash=audit.GENESIS,
+    )
+    deadlines.plan_deadlines(case, definition.state(case.state), today, {})
+    db.session.flush()
+    return case
+
+
+def _resolve_subject(
+    definition: WorkflowDefinition, org: Organisation, subject_type: str, subject_id: int
+) -> tuple[Member | None, Organisation | None]:
+    if subject_type == "member":
+        if not definition.subjects.member:
+            raise ValidationFailed("Loại hồ sơ này không áp dụng cho đảng viên")
+        member = db.session.get(Member, subject_id)
+        if member is None:
+            raise ValidationFailed(f"Không có đảng viên mã số {subject_id}", {"field": "subject"})
+        if not member.organisation.path.startswith(org.path):
+            raise ValidationFailed(
+                "Đảng viên không thuộc tổ chức đảng quản lý hồ sơ hoặc cấp dưới",
+                {"field": "subject"},
+            )
+        return member, None
+    if subject_type == "organisation":
+        if not definition.subjects.organisation:
+            raise ValidationFailed("Loại hồ sơ này không áp dụng cho tổ chức đảng")
+        subject = db.session.get(Organisation, subject_id)
+        if subject is None:
+            raise ValidationFailed(f"Không có tổ chức đảng mã số {subject_id}",
+                                   {"field": "subject"})
+        if not subject.path.startswith(org.path):
+            raise ValidationFailed(
+                "Tổ chức là đối tượng phải thuộc tổ chức quản lý hồ sơ hoặc cấp dưới",
+                {"field": "subject"},
+            )
+        return None, subject
+    raise ValidationFailed("subject.type phải là 'member' hoặc 'organisation'",
+                           {"field": "subject"})
+
+
+def _set_team(case: Case, team: Sequence[TeamSeat]) -> None:
+    seen: set[int] = set()
+    for seat in team:
+        if seat.team_role not in TEAM_ROLES:
+            raise ValidationFailed(f"Vai trò trong đoàn không hợp lệ: {seat.team_role}")
+        if seat.user_id in seen:
+            raise ValidationFailed(f"Người dùng {seat.user_id} có tên hai lần trong đoàn")
+        user = db.session.get(User, seat.user_id)
+        if user is None or not user.is_active:
+            raise ValidationFailed(f"Không có người dùng mã số {seat.user_id}", {"field": "team"})
+        seen.add(seat.user_id)
+        case.team.append(CaseTeamMember(user=user, team_role=seat.team_role))
+
+
+# --- reading -------------------------------------------------------------
+
+
+def get_case(actor: Actor, case_id: int) -> Case:
+    """The case, or NotFound when it does not exist or lies outside the actor's scope."""
+    case = db.session.get(Case, case_id)
+    if case is None or not actor.can_see(case.organisation.path):
+        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+    return case
+
+
+def guard_context(case: Case, event_data: dict[str, Any], note: str, today: date) -> GuardContext:
+    facts: dict[str, Any] = {}
+    if case.subject_member is not None:
+        facts = {
+            "status": case.subject_member.status,
+            "positions": list(case.subject_member.positions or []),
+        }
+    return GuardContext(
+        state=case.state,
+        subject_type=case.subject_type,
+        case_data=dict(case.data or {}),
+        event_data=event_data,
+        note=note,
+        today=today,
+        subject_facts=facts,
+    )
+
+
+def allowed_events(actor: Actor, case: Case, now: datetime | None = None) -> list[EventCheck]:
+    """Every event leaving the current state, allowed or not, with the reasons.
+
+    Required fields are not asked for here: the question is whether the actor
+    could fire the event now given the right input, so field checks are left
+    to the fire itself.
+    """
+    definition = definition_of(case)
+    roles = actor.roles_for(case.organisation.path)
+    ctx = guard_context(case, {}, "-", local_today(now))
+    checks = []
+    for event in definition.events_from(case.state):
+        check = definition.check(event.name, ctx, roles)
+        field_names = {f.name for f in event.fields}
+        reasons = tuple(r for r in check.reasons if not any(f"'{n}'" in r for n in field_names))
+        checks.append(EventCheck(event, not reasons, reasons, check.from_state_ok, check.role_ok))
+    return checks
+
+
+def history(actor: Actor, case_id: int) -> list[CaseEvent]:
+    case = get_case(actor, case_id)
+    return list(
+        db.session.execute(
+            sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+        ).scalars()
+    )
+
+
+# --- firing --------------------------------------------------------------
+
+
+def fire_event(
+    actor: Actor,
+    case_id: int,
+    event: str,
+    *,
+    expected_version: int,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Move a case by one event: version check, scope and role, guards, state,
+    audit event, deadlines, outbox. Raises a typed DomainError otherwise."""
+    now = now or utcnow()
+    today = local_today(now)
+    data = dict(data or {})
+    case = db.session.get(Case, case_id, populate_existing=True)
+    if case is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+    if not actor.can_see(case.organisation.path):
+        raise PermissionDenied("Hồ sơ nằm ngoài phạm vi của bạn")
+    if case.version != expected_version:
+        raise _conflict(case)
+    definition = definition_of(case)
+    check = _check_event(actor, case, definition, event, data, note, today)
+    if not check.allowed:
+        raise GuardFailed("Chưa đủ điều kiện thực hiện", list(check.reasons))
+    try:
+        new_state = definition.fire(event, case.state)
+    except TransitionNotAllowed as exc:
+        raise TransitionRejected(str(exc)) from None
+    from_state = case.state
+    prev_hash = audit.last_hash(case.id, case.event_count)
+    state_def = definition.state(new_state)
+    try:
+        # Autoflush may send the guarded UPDATE early: keep it inside the try.
+        case.state = new_state
+        case.phase = state_def.phase.value
+        case.data = {**(case.data or {}), **data}
+        case.event_count += 1
+        case.updated_at = now
+        if state_def.is_final:
+            case.closed_on = today
+        audit.append_event(
+            case,
+            event=event,
+            from_state=from_state,
+            to_state=new_state,
+            actor_id=actor.user_id,
+            actor_label=actor.label,
+            occurred_at=now,
+            note=note,
+            data=data,
+            prev_hash=prev_hash,
+        )
+        deadlines.close_open_deadlines(case, now, "met")
+        deadlines.plan_deadlines(case, state_def, today, data)
+        _notify_team(case, actor, event, from_state)
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise VersionConflict(
+            "Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại",
+            {"expected_version": expected_version},
+        ) from None
+    return case
+
+
+def _conflict(case: Case) -> VersionConflict:
+    return VersionConflict(
+        "Hồ sơ đã được người khác cập nhật (phiên bản đã thay đổi); hãy tải lại",
+        {"current_version": case.version, "state": case.state},
+    )
+
+
+def _check_event(
+    actor: Actor,
+    case: Case,
+    definition: WorkflowDefinition,
+    event: str,
+    data: dict[str, Any],
+    note: str,
+    today: date,
+) -> EventCheck:
+    event_def = definition.event_map.get(event)
+    if event_def is None:
+        raise TransitionRejected(
+            f"Quy trình không có sự kiện '{event}'",
+            {"event": event, "known": [e.name for e in definition.events]},
+        )
+    known_fields = {f.name for f in event_def.fields}
+    unknown = sorted(set(data) - known_fields)
+    if unknown:
+        raise ValidationFailed(
+            f"Trường không hợp lệ cho sự kiện '{event}': {', '.join(unknown)}",
+            {"unknown_fields": unknown, "fields": sorted(known_fields)},
+        )
+    ctx = guard_context(case, data, note, today)
+    check = definition.check(event, ctx, actor.roles_for(case.organisation.path))
+    if not check.from_state_ok:
+        raise TransitionRejected(check.reasons[0], {"state": case.state, "event": event})
+    if not check.role_ok:
+        raise PermissionDenied("Vai trò của bạn không được thực hiện bước này",
+                               {"reasons": list(check.reasons)})
+    for rule in definition.state(event_def.dest).deadlines:
+        value = data.get(rule.due_date_field) if rule.due_date_field else None
+        if isinstance(value, str) and _is_iso_date(value) and date.fromisoformat(value) < today:
+            raise ValidationFailed(f"Hạn '{rule.label}' không được trước ngày hôm nay",
+                                   {"field": rule.due_date_field})
+    return check
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _notify_team(case: Case, actor: Actor, event: str, from_state: str) -> None:
+    for seat in case.team:
+        if seat.user_id == actor.user_id:
+            continue
+        add_message(
+            key=f"transition:{case.id}:{case.event_count}:{seat.user_id}",
+            kind="case_transition",
+            recipient_id=seat.user_id,
+            case_id=case.id,
+            payload={
+                "case_id": case.id,
+                "seq": case.event_count,
+                "event": event,
+                "from_state": from_state,
+                "to_state": case.state,
+            },
+        )

@@ -1,0 +1,120 @@
+"""Settings from HGKIEMTRA_* environment variables, with embedded defaults.
+
+Unknown HGKIEMTRA_* variables are rejected (a typo must not silently fall back
+to a default), the settings are frozen once read, and production mode refuses
+a default or weak secret key.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+PREFIX = "HGKIEMTRA_"
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+MIN_SECRET_LENGTH = 32
+
+# Read by the test-suite and the tooling, not by the application itself.
+_NOT_SETTINGS = {"TEST_DATABASE_URL", "TEST_REDIS_URL", "TEST_SMTP_PORT"}
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    ENV: str = "development"  # development | production | testing
+    DATABASE_URL: str = ""  # empty: SQLite file in the instance folder
+    REDIS_URL: str = ""  # empty: embedded broker (SQLite), no server needed
+    SECRET_KEY: str = DEFAULT_SECRET_KEY
+    BASE_URL: str = "http://127.0.0.1:5000"
+    STORAGE_DIR: str = ""  # empty: instance/storage
+    INSTANCE_DIR: str = ""  # empty: ./instance
+    SMTP_HOST: str = ""  # empty: the local mail sink (readable by admins in the UI)
+    SMTP_PORT: int = 25
+    SMTP_USER: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_STARTTLS: bool = False
+    MAIL_FROM: str = "hgkiemtra@localhost"
+    MAX_UPLOAD_MB: int = 20
+    MAX_JSON_KB: int = 256
+    API_PAGE_SIZE_MAX: int = 200
+    LOG_LEVEL: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.ENV == "production"
+
+
+def _coerce(raw: str, typ: Any, name: str) -> Any:
+    if typ in (int, "int"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{PREFIX}{name} must be an integer, got {raw!r}") from None
+    if typ in (bool, "bool"):
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{PREFIX}{name} must be true or false, got {raw!r}")
+    return raw
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    env = os.environ if environ is None else environ
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, raw in env.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX):]
+        if name in _NOT_SETTINGS:
+            continue
+        if name not in known:
+            raise ConfigError(f"unknown setting {key}; known: {', '.join(sorted(known))}")
+        values[name] = _coerce(raw, known[name].type, name)
+    for name, value in overrides.items():
+        if name not in known:
+            raise ConfigError(f"unknown setting {name}")
+        values[name] = value
+    settings = Settings(**values)
+    _check(settings)
+    return _with_defaults(settings)
+
+
+def _check(settings: Settings) -> None:
+    if settings.ENV not in {"development", "production", "testing"}:
+        raise ConfigError(f"{PREFIX}ENV must be development, production or testing")
+    if settings.is_production:
+        key = settings.SECRET_KEY
+        if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_LENGTH or len(set(key)) < 10:
+            raise ConfigError(
+                f"refusing to start in production with a default or weak {PREFIX}SECRET_KEY "
+                f"(use at least {MIN_SECRET_LENGTH} random characters, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+
+
+def _with_defaults(settings: Settings) -> Settings:
+    data = asdict(settings)
+    instance = Path(data["INSTANCE_DIR"] or Path.cwd() / "instance").resolve()
+    data["INSTANCE_DIR"] = str(instance)
+    if not data["DATABASE_URL"]:
+        data["DATABASE_URL"] = f"sqlite:///{instance / 'hgkiemtra.sqlite'}"
+    data["DATABASE_URL"] = normalise_database_url(data["DATABASE_URL"])
+    if not data["STORAGE_DIR"]:
+        data["STORAGE_DIR"] = str(instance / "storage")
+    return Settings(**data)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// and postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

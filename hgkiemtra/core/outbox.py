@@ -1,0 +1,49 @@
+"""The transactional outbox: side effects written with the change, sent after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hgkiemtra.core.db import UTCDateTime, db, utcnow
+
+
+class OutboxMessage(db.Model):
+    """A message to deliver once. ``key`` makes a second write of the same one fail."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # pending -> sent | failed (after the retries ran out; an admin may resend)
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint("status in ('pending', 'sent', 'failed')", name="status"),
+        sa.Index("ix_outbox_messages_status_id", "status", "id"),
+    )
+
+
+def add_message(
+    key: str,
+    kind: str,
+    payload: dict[str, Any],
+    recipient_id: int | None = None,
+    case_id: int | None = None,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        key=key, kind=kind, payload=payload, recipient_id=recipient_id, case_id=case_id
+    )
+    db.session.add(message)
+    return message

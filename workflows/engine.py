@@ -1,0 +1,386 @@
+"""Declarative workflow definitions and the engine that runs them.
+
+A definition is data: states (each in a phase), events (sources ->
+destination, the roles allowed to fire them, guards, the fields they need)
+and per-state deadline rules. The engine builds exactly one
+``transitions.Machine`` per definition (``model=None``,
+``auto_transitions=False``) and fires events on a throw-away proxy object, so
+no machine is built and no model is added per case or per transition.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from workflows.calendar import Unit
+
+
+class Phase(StrEnum):
+    PLANNED = "planned"
+    UNDERWAY = "underway"
+    FINDINGS = "findings"
+    DISCIPLINE = "discipline"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+PHASE_ORDER = tuple(Phase)
+
+PHASE_LABELS_VI = {
+    Phase.PLANNED: "Chuẩn bị",
+    Phase.UNDERWAY: "Tiến hành",
+    Phase.FINDINGS: "Kết quả, kết luận",
+    Phase.DISCIPLINE: "Xem xét kỷ luật",
+    Phase.FOLLOW_UP: "Theo dõi thực hiện",
+    Phase.CLOSED: "Kết thúc",
+}
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # quản trị
+    CHAIR = "chair"  # chủ nhiệm UBKT
+    MEMBER = "member"  # ủy viên UBKT
+    INSPECTOR = "inspector"  # cán bộ kiểm tra
+    VIEWER = "viewer"  # cấp ủy theo dõi (chỉ xem)
+
+
+ROLE_LABELS_VI = {
+    Role.ADMIN: "Quản trị",
+    Role.CHAIR: "Chủ nhiệm UBKT",
+    Role.MEMBER: "Ủy viên UBKT",
+    Role.INSPECTOR: "Cán bộ kiểm tra",
+    Role.VIEWER: "Cấp ủy (chỉ xem)",
+}
+
+
+class DefinitionError(ValueError):
+    """A workflow definition is inconsistent; ``problems`` lists why."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+class TransitionNotAllowed(Exception):
+    """The event does not exist, or cannot fire from the case's current state."""
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard may look at: facts about the case, never a database row."""
+
+    state: str
+    subject_type: str
+    case_data: Mapping[str, Any]
+    event_data: Mapping[str, Any]
+    note: str
+    today: date
+    # e.g. {"status": "probationary", "positions": [...]} for a member subject
+    subject_facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+GuardResult = tuple[bool, str]
+Guard = Callable[[GuardContext], GuardResult]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A value an event needs in its ``data``: shown as a form field in the UI."""
+
+    name: str
+    type: str  # "text", "date", "choice", "integer"
+    label: str
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 4000
+
+    def validate(self, value: Any) -> str | None:
+        """None when ``value`` is acceptable, otherwise the reason."""
+        if value is None or value == "":
+            return f"'{self.name}' là bắt buộc ({self.label})" if self.required else None
+        if self.type == "text":
+            if not isinstance(value, str):
+                return f"'{self.name}' phải là chuỗi ký tự"
+            if len(value) > self.max_length:
+                return f"'{self.name}' dài quá {self.max_length} ký tự"
+        elif self.type == "date":
+            if not isinstance(value, str):
+                return f"'{self.name}' phải là ngày dạng YYYY-MM-DD"
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return f"'{self.name}' phải là ngày dạng YYYY-MM-DD"
+        elif self.type == "choice":
+            if value not in {key for key, _ in self.choices}:
+                allowed = ", ".join(key for key, _ in self.choices)
+                return f"'{self.name}' phải là một trong: {allowed}"
+        elif self.type == "integer":
+            if not isinstance(value, int) or isinstance(value, bool):
+                return f"'{self.name}' phải là số nguyên"
+        return None
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """A time limit that starts when a state is entered."""
+
+    name: str
+    label: str
+    amount: int
+    unit: Unit
+    citation: str
+    # A rule the sources do not confirm is a default a committee may change.
+    is_confirmed: bool = False
+    # An event field that, when given, overrides the computed due date
+    # (procedures where the plan sets the time markers case by case).
+    due_date_field: str | None = None
+
+
+@dataclass(frozen=True)
+class StateDef:
+    name: str
+    phase: Phase
+    label: str
+    deadlines: tuple[DeadlineRule, ...] = ()
+
+    @property
+    def is_final(self) -> bool:
+        return self.phase is Phase.CLOSED
+
+
+@dataclass(frozen=True)
+class EventDef:
+    name: str
+    sources: tuple[str, ...]
+    dest: str
+    label: str
+    roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+    requires_note: bool = False
+
+
+@dataclass(frozen=True)
+class EventCheck:
+    """Whether one event may fire now, and if not, every reason why."""
+
+    event: EventDef
+    allowed: bool
+    reasons: tuple[str, ...] = ()
+    from_state_ok: bool = True
+    role_ok: bool = True
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """Who a case of this definition may be about."""
+
+    member: bool = True
+    organisation: bool = True
+
+
+@dataclass
+class WorkflowDefinition:
+    name: str
+    version: int
+    kind: str
+    title: str
+    initial: str
+    states: Sequence[StateDef]
+    events: Sequence[EventDef]
+    subjects: SubjectKind = field(default_factory=SubjectKind)
+    citation: str = ""
+    # Roles that may open a case of this kind.
+    opener_roles: frozenset[Role] = frozenset({Role.ADMIN, Role.CHAIR, Role.MEMBER, Role.INSPECTOR})
+
+    def __post_init__(self) -> None:
+        validate_definition(self)
+        self.state_map: Mapping[str, StateDef] = MappingProxyType({s.name: s for s in self.states})
+        self.event_map: Mapping[str, EventDef] = MappingProxyType({e.name: e for e in self.events})
+        self._machine = Machine(
+            model=None,
+            states=[s.name for s in self.states],
+            transitions=[
+                {"trigger": e.name, "source": list(e.sources), "dest": e.dest} for e in self.events
+            ],
+            initial=self.initial,
+            auto_transitions=False,
+            send_event=True,
+        )
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.name, self.version)
+
+    def state(self, name: str) -> StateDef:
+        return self.state_map[name]
+
+    def phase_of(self, state: str) -> Phase:
+        return self.state_map[state].phase
+
+    def events_from(self, state: str) -> list[EventDef]:
+        """Events whose sources include ``state``, in declaration order."""
+        triggers = set(self._machine.get_triggers(state))
+        return [e for e in self.events if e.name in triggers]
+
+    def check(
+        self, event_name: str, context: GuardContext, roles: frozenset[Role] | set[Role]
+    ) -> EventCheck:
+        """Can ``event_name`` fire from ``context.state`` for an actor holding ``roles``?"""
+        event = self.event_map.get(event_name)
+        if event is None:
+            raise TransitionNotAllowed(f"Quy trình '{self.name}' không có sự kiện '{event_name}'")
+        reasons: list[str] = []
+        from_state_ok = context.state in event.sources
+        if not from_state_ok:
+            current = self.state_map.get(context.state)
+            reasons.append(
+                f"Không thể '{event.label}' khi hồ sơ đang ở bước "
+                f"'{current.label if current else context.state}'"
+            )
+        role_ok = bool(set(roles) & event.roles)
+        if not role_ok:
+            needed = ", ".join(sorted(ROLE_LABELS_VI[r] for r in event.roles))
+            reasons.append(f"Cần vai trò: {needed}")
+        if event.requires_note and not context.note.strip():
+            reasons.append("Cần ghi rõ lý do")
+        for spec in event.fields:
+            problem = spec.validate(context.event_data.get(spec.name))
+            if problem:
+                reasons.append(problem)
+        for guard in event.guards:
+            ok, reason = guard(context)
+            if not ok:
+                reasons.append(reason)
+        return EventCheck(event, not reasons, tuple(reasons), from_state_ok, role_ok)
+
+    def fire(self, event_name: str, state: str) -> str:
+        """The state after ``event_name`` fires from ``state``; the machine decides."""
+        proxy = _StateHolder(state)
+        try:
+            self._machine.events[event_name].trigger(proxy)
+        except (MachineError, KeyError) as exc:
+            raise TransitionNotAllowed(
+                f"Không thể thực hiện '{event_name}' từ bước '{state}'"
+            ) from exc
+        return proxy.state
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready description (used by the API and the docs)."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "kind": self.kind,
+            "title": self.title,
+            "initial": self.initial,
+            "citation": self.citation,
+            "states": [
+                {
+                    "name": s.name,
+                    "phase": s.phase.value,
+                    "label": s.label,
+                    "final": s.is_final,
+                    "deadlines": [
+                        {
+                            "name": r.name,
+                            "label": r.label,
+                            "amount": r.amount,
+                            "unit": r.unit.value,
+                            "citation": r.citation,
+                            "confirmed": r.is_confirmed,
+                        }
+                        for r in s.deadlines
+                    ],
+                }
+                for s in self.states
+            ],
+            "events": [
+                {
+                    "name": e.name,
+                    "label": e.label,
+                    "sources": list(e.sources),
+                    "destination": e.dest,
+                    "roles": sorted(r.value for r in e.roles),
+                    "requires_note": e.requires_note,
+                    "fields": [
+                        {
+                            "name": f.name,
+                            "type": f.type,
+                            "label": f.label,
+                            "required": f.required,
+                            "choices": [list(c) for c in f.choices],
+                        }
+                        for f in e.fields
+                    ],
+                }
+                for e in self.events
+            ],
+        }
+
+
+class _StateHolder:
+    """The model ``transitions`` moves: one short-lived object per fire."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def validate_definition(definition: WorkflowDefinition) -> None:
+    """Reject duplicate names, unknown states and states no path reaches."""
+    problems: list[str] = []
+    state_names = [s.name for s in definition.states]
+    event_names = [e.name for e in definition.events]
+    for label, names in (("state", state_names), ("event", event_names)):
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                problems.append(f"duplicate {label} name '{name}'")
+            seen.add(name)
+    known = set(state_names)
+    if definition.initial not in known:
+        problems.append(f"initial state '{definition.initial}' is not declared")
+    for event in definition.events:
+        if event.dest not in known:
+            problems.append(f"event '{event.name}' has unknown destination '{event.dest}'")
+        for source in event.sources:
+            if source not in known:
+                problems.append(f"event '{event.name}' has unknown source '{source}'")
+        if not event.sources:
+            problems.append(f"event '{event.name}' has no source state")
+        if not event.roles:
+            problems.append(f"event '{event.name}' names no role allowed to fire it")
+    for state in definition.states:
+        if state.is_final and any(state.name in e.sources for e in definition.events):
+            problems.append(f"final state '{state.name}' has outgoing events")
+    if definition.initial in known:
+        reachable = _reachable(definition.initial, definition.events)
+        for name in state_names:
+            if name not in reachable:
+                problems.append(f"state '{name}' is unreachable from '{definition.initial}'")
+        finals = {s.name for s in definition.states if s.is_final}
+        if not reachable & finals:
+            problems.append("no final (closed-phase) state is reachable")
+    if problems:
+        raise DefinitionError(problems)
+
+
+def _reachable(initial: str, events: Sequence[EventDef]) -> set[str]:
+    seen = {initial}
+    queue = deque([initial])
+    while queue:
+        current = queue.popleft()
+        for event in events:
+            if current in event.sources and event.dest not in seen:
+                seen.add(event.dest)
+                queue.append(event.dest)
+    return seen
