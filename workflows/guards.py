@@ -57,4 +57,5 @@ def discipline_form_fits_subject(ctx: GuardContext) -> GuardResult:
     if form in allowed:
         return OK
     names = ", ".join(FORM_LABELS_VI[f] for f in allowed)
-    return False, f"Hình thức '{FORM_LABELS_VI.get(str(form), form)}' không áp dụng cho đối tượng này (chỉ: {names})"
+    label = FORM_LABELS_VI.get(str(form), form)
+    return False, f"Hình thức '{label}' không áp dụng cho đối tượng này (chỉ: {names})"

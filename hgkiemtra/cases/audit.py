@@ -169,7 +169,8 @@ def verify_case(case: Case, events: list[CaseEvent]) -> Break | None:
 
 def iter_breaks(case_ids: list[int] | None = None, batch: int = 500) -> Iterator[Break]:
     """Every case whose chain does not verify, in case id order."""
-    query = sa.select(Case).order_by(Case.id)
+    # populate_existing: verify what the database holds now, never the identity map.
+    query = sa.select(Case).order_by(Case.id).execution_options(populate_existing=True)
     if case_ids is not None:
         query = query.where(Case.id.in_(case_ids))
     last_id = 0
@@ -182,6 +183,7 @@ def iter_breaks(case_ids: list[int] | None = None, batch: int = 500) -> Iterator
             sa.select(CaseEvent)
             .where(CaseEvent.case_id.in_(ids))
             .order_by(CaseEvent.case_id, CaseEvent.seq, CaseEvent.id)
+            .execution_options(populate_existing=True)
         ).scalars().all()
         by_case: dict[int, list[CaseEvent]] = {i: [] for i in ids}
         for row in rows:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hgkiemtra.core.db import UTCDateTime, db, utcnow
 from hgkiemtra.people.models import Member, Organisation, User
 
-
 KIND_CODES = {
     "inspection_violation": "KT",
     "inspection_lower_work": "KTN",

@@ -11,7 +11,7 @@ from hgkiemtra.auth.passwords import hash_password
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import ValidationFailed
 from hgkiemtra.core.text import search_key
-from hgkiemtra.people.models import Member, OrgLevel, Organisation, RoleAssignment, User
+from hgkiemtra.people.models import Member, Organisation, OrgLevel, RoleAssignment, User
 from workflows.engine import Role
 
 # A child sits strictly below its parent in this order.

@@ -1,0 +1,14 @@
+# Production image: gunicorn for the web tier, the same image runs worker and beat.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY hgkiemtra ./hgkiemtra
+COPY workflows ./workflows
+COPY migrations ./migrations
+RUN pip install --no-cache-dir .
+RUN useradd --system --home /app hgkiemtra && mkdir -p /data && chown hgkiemtra /data
+USER hgkiemtra
+ENV HGKIEMTRA_INSTANCE_DIR=/data HGKIEMTRA_STORAGE_DIR=/data/storage
+EXPOSE 8000
+CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8000", "hgkiemtra.wsgi:app"]

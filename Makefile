@@ -1,0 +1,42 @@
+# hgkiemtra — two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HGK := $(VENV)/bin/hgkiemtra
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Embedded default: SQLite in instance/, no broker server, mail to the local sink.
+run: install
+	$(HGK) db upgrade
+	$(HGK) demo
+	$(HGK) serve --host $(HOST) --port $(PORT)
+
+# The whole suite against PostgreSQL and Redis (HGKIEMTRA_TEST_DATABASE_URL,
+# HGKIEMTRA_TEST_REDIS_URL; default: the local servers).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check hgkiemtra workflows tests bench
+	$(VENV)/bin/mypy workflows
+
+format: install
+	$(VENV)/bin/ruff check --fix hgkiemtra workflows tests bench
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
