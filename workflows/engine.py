@@ -119,7 +119,7 @@ class FieldSpec:
             except ValueError:
                 return f"'{self.name}' phải là ngày dạng YYYY-MM-DD"
         elif self.type == "choice":
-            if value not in {key for key, _ in self.choices}:
+            if not isinstance(value, str) or value not in {key for key, _ in self.choices}:
                 allowed = ", ".join(key for key, _ in self.choices)
                 return f"'{self.name}' phải là một trong: {allowed}"
         elif self.type == "integer":

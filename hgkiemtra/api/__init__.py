@@ -1,5 +1,12 @@
-"""JSON API v1."""
+"""JSON API v1.
+
+The routes live in the modules imported below, after ``bp`` exists:
+errors (one JSON error shape), auth (bearer tokens), cases, reference
+(workflows, me, organisations, members) and openapi (the document).
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from hgkiemtra.api import auth, cases, errors, openapi, reference  # noqa: E402, F401

@@ -121,3 +121,11 @@ def test_registry_versions():
 def test_deadline_rule_is_data():
     rule = DeadlineRule("r", "R", 5, Unit.WORKING_DAYS, "cite")
     assert not rule.is_confirmed and rule.unit is Unit.WORKING_DAYS
+
+
+@pytest.mark.parametrize("value", [["warning"], {"a": 1}, 3, None])
+def test_choice_field_rejects_non_strings(value):
+    from workflows.engine import FieldSpec
+
+    spec = FieldSpec("form", "choice", "Form", choices=(("warning", "Cảnh cáo"),))
+    assert spec.validate(value) is not None

@@ -1,0 +1,104 @@
+"""Case endpoints: list, open, read, fire an event, read the audit trail.
+
+Each view parses, calls one service function, commits (writes only), and
+serializes. The services raise typed DomainErrors; errors.py maps them.
+"""
+
+from __future__ import annotations
+
+from flask import Response, url_for
+from pydantic import BaseModel
+
+from hgkiemtra.api import bp, queries, serialize
+from hgkiemtra.api.auth import current_actor
+from hgkiemtra.api.parsing import json_body, per_page_max, query_args
+from hgkiemtra.api.representations import CasePage
+from hgkiemtra.api.schemas import INT32_MAX, CaseCreate, CaseListQuery, EventFire
+from hgkiemtra.api.serialize import respond
+from hgkiemtra.auth.permissions import Actor
+from hgkiemtra.cases import audit
+from hgkiemtra.cases import service as cases
+from hgkiemtra.cases.models import Case
+from hgkiemtra.core.db import db
+from hgkiemtra.core.errors import NotFound
+
+
+def case_representation(actor: Actor, case: Case) -> BaseModel:
+    return serialize.case_full(
+        case,
+        cases.allowed_events(actor, case),
+        queries.case_deadlines(case.id),
+        cases.local_today(),
+    )
+
+
+def _case_id(case_id: int) -> int:
+    """Ids beyond the database's integer range cannot exist."""
+    if case_id > INT32_MAX:
+        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+    return case_id
+
+
+@bp.get("/cases")
+def list_cases() -> Response:
+    query = query_args(CaseListQuery, per_page_max=per_page_max())
+    today = cases.local_today()
+    found, total = queries.find_cases(current_actor(), query, today)
+    late = queries.overdue_ids([c.id for c in found], today)
+    return respond(
+        CasePage(
+            items=[serialize.case_summary(c, c.id in late) for c in found],
+            **serialize.page_numbers(query.page, query.per_page, total),
+        )
+    )
+
+
+@bp.post("/cases")
+def create_case() -> Response:
+    body = json_body(CaseCreate)
+    actor = current_actor()
+    case = cases.open_case(
+        actor,
+        kind=body.kind,
+        title=body.title,
+        org_id=body.org_id,
+        subject_type=body.subject.type,
+        subject_id=body.subject.id,
+        summary=body.summary,
+        team=[cases.TeamSeat(seat.user_id, seat.role) for seat in body.team],
+    )
+    db.session.commit()
+    response = respond(case_representation(actor, case), 201)
+    response.headers["Location"] = url_for("api.get_case", case_id=case.id)
+    return response
+
+
+@bp.get("/cases/<int:case_id>")
+def get_case(case_id: int) -> Response:
+    actor = current_actor()
+    case = cases.get_case(actor, _case_id(case_id))
+    return respond(case_representation(actor, case))
+
+
+@bp.post("/cases/<int:case_id>/events")
+def fire_event(case_id: int) -> Response:
+    body = json_body(EventFire)
+    actor = current_actor()
+    case = cases.fire_event(
+        actor,
+        _case_id(case_id),
+        body.event,
+        expected_version=body.version,
+        note=body.note,
+        data=dict(body.data),
+    )
+    db.session.commit()
+    return respond(case_representation(actor, case))
+
+
+@bp.get("/cases/<int:case_id>/history")
+def case_history(case_id: int) -> Response:
+    actor = current_actor()
+    case = cases.get_case(actor, _case_id(case_id))
+    events = cases.history(actor, case.id)
+    return respond(serialize.history(events, audit.verify_case(case, events)))

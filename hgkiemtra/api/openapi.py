@@ -1,0 +1,237 @@
+"""The OpenAPI 3.1 document, built from the same pydantic models the views use.
+
+``OPERATIONS`` lists every route of the blueprint once; a test checks it
+against ``app.url_map`` so a new route cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from hgkiemtra.api import bp
+from hgkiemtra.api import representations as rep
+from hgkiemtra.api.errors import API_PREFIX
+from hgkiemtra.api.parsing import max_json_bytes, per_page_max
+from hgkiemtra.api.schemas import (
+    INT32_MAX,
+    CaseCreate,
+    CaseListQuery,
+    EventFire,
+    MemberListQuery,
+    OrganisationListQuery,
+    query_parameters,
+)
+
+REF = "#/components/schemas/{model}"
+BODY_ERRORS = (400, 413, 415, 422)
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON or not UTF-8 (bad_request)",
+    401: "Missing, invalid or revoked bearer token (unauthorized)",
+    403: "Outside the caller's roles or organisation scope (forbidden)",
+    404: "Unknown, or outside the caller's scope (not_found)",
+    409: "The case changed since `version` was read (version_conflict)",
+    413: "Body larger than the JSON size limit (payload_too_large)",
+    415: "Content-Type is not application/json (unsupported_media_type)",
+    422: "Invalid input, guard reasons in details.reasons (validation_error, "
+    "guard_failed, transition_not_allowed)",
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str  # below the /api/v1 prefix, OpenAPI style: /cases/{case_id}
+    method: str
+    operation_id: str
+    summary: str
+    tag: str
+    response: type[BaseModel] | None
+    status: int = 200
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
+    public: bool = False
+
+
+OPERATIONS = (
+    Operation(
+        "/workflows",
+        "get",
+        "listWorkflows",
+        "Workflow definitions: states, events, roles, deadline rules",
+        "reference",
+        rep.WorkflowList,
+    ),
+    Operation("/me", "get", "getMe", "The caller and the roles it holds", "reference", rep.MeOut),
+    Operation(
+        "/organisations",
+        "get",
+        "listOrganisations",
+        "Organisations in the caller's scope",
+        "reference",
+        rep.OrganisationPage,
+        query=OrganisationListQuery,
+        errors=(422,),
+    ),
+    Operation(
+        "/members",
+        "get",
+        "listMembers",
+        "Party members of organisations in scope",
+        "reference",
+        rep.MemberPage,
+        query=MemberListQuery,
+        errors=(422,),
+    ),
+    Operation(
+        "/cases",
+        "get",
+        "listCases",
+        "Cases in scope, filtered and paginated",
+        "cases",
+        rep.CasePage,
+        query=CaseListQuery,
+        errors=(422,),
+    ),
+    Operation(
+        "/cases",
+        "post",
+        "openCase",
+        "Open a case",
+        "cases",
+        rep.CaseOut,
+        status=201,
+        body=CaseCreate,
+        errors=(*BODY_ERRORS, 403),
+    ),
+    Operation(
+        "/cases/{case_id}",
+        "get",
+        "getCase",
+        "One case with its allowed events and deadlines",
+        "cases",
+        rep.CaseOut,
+        errors=(404,),
+    ),
+    Operation(
+        "/cases/{case_id}/events",
+        "post",
+        "fireEvent",
+        "Fire a workflow event (optimistic locking on version)",
+        "cases",
+        rep.CaseOut,
+        body=EventFire,
+        errors=(*BODY_ERRORS, 403, 404, 409),
+    ),
+    Operation(
+        "/cases/{case_id}/history",
+        "get",
+        "getCaseHistory",
+        "The hash-chained audit trail",
+        "cases",
+        rep.HistoryOut,
+        errors=(404,),
+    ),
+    Operation("/openapi.json", "get", "getOpenApi", "This document", "meta", None, public=True),
+)
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json(_ref(rep.ErrorOut))}
+
+
+def _responses(op: Operation) -> dict[str, Any]:
+    schema = _ref(op.response) if op.response else {"type": "object"}
+    ok: dict[str, Any] = {
+        "description": "OK" if op.status == 200 else "Created",
+        "content": _json(schema),
+    }
+    if op.status == 201:
+        ok["headers"] = {
+            "Location": {"description": "URL of the new case", "schema": {"type": "string"}}
+        }
+    responses = {str(op.status): ok}
+    codes = sorted(set(op.errors) | (set() if op.public else {401}))
+    for code in codes:
+        responses[str(code)] = _error(ERROR_DESCRIPTIONS[code])
+    if "401" in responses:
+        responses["401"]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    responses["default"] = _error("Any other error (e.g. 405 method_not_allowed), same shape")
+    return responses
+
+
+def _operation(op: Operation, page_max: int) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "responses": _responses(op),
+    }
+    params = []
+    if "{case_id}" in op.path:
+        params.append(
+            {
+                "name": "case_id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+            }
+        )
+    if op.query is not None:
+        params.extend(query_parameters(op.query, page_max))
+    if params:
+        doc["parameters"] = params
+    if op.body is not None:
+        doc["requestBody"] = {"required": True, "content": _json(_ref(op.body))}
+    if op.public:
+        doc["security"] = []
+    return doc
+
+
+def component_schemas() -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], Any]] = [(m, "serialization") for m in rep.RESPONSE_MODELS]
+    models += [(CaseCreate, "validation"), (EventFire, "validation")]
+    _, top = models_json_schema(models, ref_template=REF)
+    return dict(top.get("$defs", {}))
+
+
+def build_document(page_max: int, json_limit: int) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(API_PREFIX + op.path, {})[op.method] = _operation(op, page_max)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "hgkiemtra API",
+            "version": "1",
+            "description": (
+                "Case management for Party inspection committees. Authenticate with "
+                "`Authorization: Bearer <token>`. Errors: `{error, message, details}`. "
+                f"JSON bodies are limited to {json_limit // 1024} KiB."
+            ),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": component_schemas(),
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(build_document(per_page_max(), max_json_bytes()))

@@ -1,0 +1,239 @@
+"""What the API returns: one pydantic model per shape.
+
+Responses are built through these models, so what is sent always matches the
+schema published in openapi.json (a drifting field fails loudly in the tests
+rather than quietly in a client).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorOut(BaseModel):
+    """Every error under /api/v1."""
+
+    error: str = Field(description="Machine-readable code, e.g. guard_failed")
+    message: str = Field(description="Human-readable explanation (Vietnamese)")
+    details: Any = Field(default=None, description="Extra facts, e.g. {'reasons': [...]}")
+
+
+class OrgRef(BaseModel):
+    id: int
+    name: str
+
+
+class SubjectOut(BaseModel):
+    type: Literal["member", "organisation"]
+    id: int
+    name: str
+
+
+class TeamSeatOut(BaseModel):
+    user_id: int
+    name: str
+    role: Literal["leader", "member", "directing"]
+
+
+class WorkflowRef(BaseModel):
+    name: str
+    version: int
+
+
+class FieldOut(BaseModel):
+    name: str
+    type: str
+    label: str
+    required: bool
+    choices: list[tuple[str, str]]
+
+
+class AllowedEventOut(BaseModel):
+    event: str
+    label: str
+    destination: str
+    allowed: bool
+    reasons: list[str] = Field(description="Why the event cannot fire now (empty when allowed)")
+    fields: list[FieldOut]
+    requires_note: bool
+
+
+class DeadlineOut(BaseModel):
+    id: int
+    rule: str
+    label: str
+    state: str
+    anchor_on: date
+    due_on: date
+    amount: int | None
+    unit: str | None
+    status: Literal["open", "met", "cancelled"]
+    overdue: bool
+    closed_at: datetime | None
+    explanation: str
+    citation: str
+
+
+class CaseSummaryOut(BaseModel):
+    id: int
+    reference: str
+    kind: str
+    title: str
+    summary: str
+    workflow: WorkflowRef
+    state: str
+    state_label: str
+    phase: str
+    version: int = Field(description="Send it back with the next event (optimistic locking)")
+    subject: SubjectOut
+    org: OrgRef
+    team: list[TeamSeatOut]
+    data: dict[str, Any]
+    opened_on: date
+    closed_on: date | None
+    created_at: datetime
+    updated_at: datetime
+    overdue: bool = Field(description="An open deadline of the case has passed")
+
+
+class CaseOut(CaseSummaryOut):
+    allowed_events: list[AllowedEventOut]
+    deadlines: list[DeadlineOut]
+
+
+class PageOut(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class CasePage(PageOut):
+    items: list[CaseSummaryOut]
+
+
+class HistoryActor(BaseModel):
+    id: int | None
+    label: str
+
+
+class HistoryItem(BaseModel):
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    actor: HistoryActor
+    occurred_at: datetime
+    note: str
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class HistoryOut(BaseModel):
+    items: list[HistoryItem]
+    chain_valid: bool = Field(description="The SHA-256 hash chain of the audit trail verifies")
+    chain_break: str | None = Field(description="Where and why the chain breaks, if it does")
+
+
+class WorkflowDeadlineRule(BaseModel):
+    name: str
+    label: str
+    amount: int
+    unit: str
+    citation: str
+    confirmed: bool
+
+
+class WorkflowState(BaseModel):
+    name: str
+    phase: str
+    label: str
+    final: bool
+    deadlines: list[WorkflowDeadlineRule]
+
+
+class WorkflowEvent(BaseModel):
+    name: str
+    label: str
+    sources: list[str]
+    destination: str
+    roles: list[str]
+    requires_note: bool
+    fields: list[FieldOut]
+
+
+class WorkflowOut(BaseModel):
+    name: str
+    version: int
+    kind: str
+    title: str
+    initial: str
+    citation: str
+    states: list[WorkflowState]
+    events: list[WorkflowEvent]
+
+
+class WorkflowList(BaseModel):
+    items: list[WorkflowOut]
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    path: str
+    valid_from: date | None
+    valid_to: date | None
+    successor_id: int | None
+    is_active: bool
+
+
+class OrganisationPage(PageOut):
+    items: list[OrganisationOut]
+
+
+class MemberOut(BaseModel):
+    id: int
+    full_name: str
+    status: str
+    org: OrgRef
+    birth_year: int | None
+    joined_on: date | None
+    positions: list[str]
+
+
+class MemberPage(PageOut):
+    items: list[MemberOut]
+
+
+class RoleOut(BaseModel):
+    role: str
+    label: str
+    org: OrgRef
+
+
+class MeOut(BaseModel):
+    id: int
+    email: str
+    full_name: str
+    locale: str
+    member_id: int | None
+    roles: list[RoleOut]
+
+
+RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
+    ErrorOut,
+    CaseOut,
+    CasePage,
+    HistoryOut,
+    WorkflowList,
+    OrganisationPage,
+    MemberPage,
+    MeOut,
+)
