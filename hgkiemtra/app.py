@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from hgkiemtra.celery_app import celery_init_app
 from hgkiemtra.config import Settings, load_settings
 from hgkiemtra.extensions import db, migrate
 
@@ -26,6 +27,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
         _tune_engine()
     _register_blueprints(app)
     _register_cli(app)
+    celery_init_app(app)
     return app
 
 
@@ -70,6 +72,7 @@ def _register_models() -> None:
     from hgkiemtra.core import outbox as _outbox  # noqa: F401
     from hgkiemtra.deadlines import models as _deadlines  # noqa: F401
     from hgkiemtra.people import models as _people  # noqa: F401
+    from hgkiemtra.reminders import models as _reminders  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

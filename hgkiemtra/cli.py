@@ -10,11 +10,15 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from hgkiemtra.core.db import db
+from hgkiemtra.people import cli as people_cli
+from hgkiemtra.reminders import cli as reminders_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(deadline_command)
+    reminders_cli.register(app)
+    people_cli.register(app)
 
 
 @click.group("audit", help="Check the tamper-evident audit trail.")

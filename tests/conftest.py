@@ -7,11 +7,13 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.engine import make_url
 
 from hgkiemtra.app import create_app
@@ -83,6 +85,14 @@ def app_ctx(app: Flask) -> Iterator[Flask]:
         yield app
 
 
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's Session.get_bind() picks the app's engine and ignores
+    ``bind=``; this one uses the connection that holds the outer transaction."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
+
+
 @pytest.fixture()
 def session(app: Flask) -> Iterator[sa.orm.scoped_session]:  # type: ignore[type-arg]
     """db.session joined to an outer transaction that is rolled back after the test.
@@ -94,7 +104,8 @@ def session(app: Flask) -> Iterator[sa.orm.scoped_session]:  # type: ignore[type
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {"bind": connection, "class_": _JoinedSession,
+             "join_transaction_mode": "create_savepoint"}
         )
         try:
             yield db.session

@@ -22,15 +22,22 @@ class OutboxMessage(db.Model):
     recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    # pending -> sent | failed (after the retries ran out; an admin may resend)
+    # pending -> sending (claimed by one deliverer) -> sent | pending (retry later)
+    # | failed (the retries ran out; an admin may resend). See reminders.service.
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the current 'sending' claim was taken (a stale claim is re-queued).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A 'pending' row is not tried again before this (backoff after a failure).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        sa.CheckConstraint("status in ('pending', 'sent', 'failed')", name="status"),
+        sa.CheckConstraint(
+            "status in ('pending', 'sending', 'sent', 'failed')", name="status"
+        ),
         sa.Index("ix_outbox_messages_status_id", "status", "id"),
     )
 

@@ -1,0 +1,87 @@
+"""Celery bound to the Flask app (Flask's docs/patterns/celery.rst).
+
+Broker: Redis when ``HGKIEMTRA_REDIS_URL`` is set; otherwise the embedded
+broker, kombu's SQLAlchemy transport on a SQLite file in the instance folder,
+so a single machine needs no broker server. No result backend: tasks write
+what they did to the database. Messages are JSON and carry only ids.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, Task
+from celery.signals import worker_ready
+from flask import Flask
+
+from hgkiemtra.config import Settings
+
+TICK_TASK = "hgkiemtra.reminders.tasks.tick"
+TICK_SECONDS = 60.0
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(celery_config(app.config["SETTINGS"]))
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    # Register the tasks on this app (the worker imports nothing else).
+    from hgkiemtra.reminders import dispatch, tasks  # noqa: F401
+
+    if not app.testing:
+        dispatch.enable(app)
+    return celery_app
+
+
+def broker_url(settings: Settings) -> str:
+    if settings.REDIS_URL:
+        return settings.REDIS_URL
+    return f"sqla+sqlite:///{Path(settings.INSTANCE_DIR) / 'celery-broker.sqlite'}"
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "broker_url": broker_url(settings),
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        "task_ignore_result": True,
+        "result_backend": None,
+        # A task is acknowledged when it has finished, one at a time, and
+        # re-queued if the worker process dies: tasks are idempotent.
+        "task_acks_late": True,
+        "worker_prefetch_multiplier": 1,
+        "task_reject_on_worker_lost": True,
+        "timezone": "Asia/Ho_Chi_Minh",
+        "enable_utc": True,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "outbox-tick": {
+                "task": TICK_TASK,
+                "schedule": TICK_SECONDS,
+                # A tick nobody ran in time is dropped: the next one does its work.
+                "options": {"expires": TICK_SECONDS - 5},
+            },
+        },
+        "beat_schedule_filename": str(Path(settings.INSTANCE_DIR) / "celerybeat-schedule"),
+    }
+
+
+@worker_ready.connect(weak=False)
+def _tick_on_start(sender: Any = None, **_kwargs: Any) -> None:
+    """Deliver what piled up while no worker ran, without waiting a beat interval.
+
+    Sent to the first queue this worker consumes, so it is this worker's tick.
+    """
+    celery_app = sender.app
+    queues = list(celery_app.amqp.queues.consume_from or {})
+    celery_app.send_task(
+        TICK_TASK, queue=queues[0] if queues else None, expires=TICK_SECONDS - 5
+    )

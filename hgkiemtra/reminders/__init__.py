@@ -1,0 +1,1 @@
+"""Reminders and notifications: outbox delivery, mail rendering, Celery tasks."""

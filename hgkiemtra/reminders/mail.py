@@ -1,0 +1,222 @@
+"""Rendering outbox messages as mail, and the two ways to send it.
+
+A renderer per outbox ``kind`` turns the row into a template context; the
+templates (``templates/mail/<kind>.<locale>.txt|.html``) make the subject
+and the bodies in the recipient's language (``User.locale``: vi or en).
+Mail carries references, state names and a link, never confidential
+content (summaries, findings, notes, the subject's or a denouncer's name).
+
+Transport: SMTP when ``SMTP_HOST`` is set, else the local sink table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+
+from hgkiemtra.cases.models import Case
+from hgkiemtra.config import Settings
+from hgkiemtra.core.db import db
+from hgkiemtra.core.outbox import OutboxMessage
+from hgkiemtra.people.models import User
+from hgkiemtra.reminders.models import SinkMail
+from workflows import registry
+
+LOCALES = ("vi", "en")
+SMTP_TIMEOUT = 30  # seconds; far below service.STALE_CLAIM
+# Kinds whose very title may identify a denouncer or the person concerned.
+CONFIDENTIAL_KINDS = frozenset({"denunciation"})
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=jinja2.select_autoescape(["html"]),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+class Undeliverable(Exception):
+    """This message can never be sent as it stands (no recipient, no renderer...)."""
+
+
+@dataclass(frozen=True)
+class Mail:
+    to_addr: str
+    subject: str
+    body_text: str
+    body_html: str
+    outbox_key: str
+
+
+Renderer = Callable[[OutboxMessage, str], dict[str, Any]]
+_renderers: dict[str, Renderer] = {}
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register the context builder for one outbox kind (``templates/mail/<kind>.*``)."""
+
+    def register(func: Renderer) -> Renderer:
+        _renderers[kind] = func
+        return func
+
+    return register
+
+
+def render(message: OutboxMessage, base_url: str) -> Mail:
+    build = _renderers.get(message.kind)
+    if build is None:
+        raise Undeliverable(f"no mail template for outbox kind '{message.kind}'")
+    user = db.session.get(User, message.recipient_id) if message.recipient_id else None
+    if user is None or not user.email:
+        raise Undeliverable("the recipient has no e-mail address")
+    if not user.is_active:
+        raise Undeliverable("the recipient's account is inactive")
+    locale = user.locale if user.locale in LOCALES else LOCALES[0]
+    context = {"recipient_name": user.full_name, **build(message, base_url.rstrip("/"))}
+    name = f"mail/{message.kind}.{locale}"
+    text = _env.get_template(f"{name}.txt")
+    return Mail(
+        to_addr=user.email,
+        subject=_one_line(_render_block(text, "subject", context)),
+        body_text=_render_block(text, "body", context).strip() + "\n",
+        body_html=_env.get_template(f"{name}.html").render(context),
+        outbox_key=message.key,
+    )
+
+
+def _render_block(template: jinja2.Template, block: str, context: dict[str, Any]) -> str:
+    return "".join(template.blocks[block](template.new_context(context)))
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()[:400]
+
+
+@renderer("case_transition")
+def _case_transition(message: OutboxMessage, base_url: str) -> dict[str, Any]:
+    payload = message.payload or {}
+    case = db.session.get(Case, message.case_id) if message.case_id else None
+    if case is None:
+        raise Undeliverable(f"case {message.case_id} no longer exists")
+    labels = _labels(case)
+    to_state = str(payload.get("to_state", case.state))
+    from_state = str(payload.get("from_state") or "")
+    event = str(payload.get("event", ""))
+    return {
+        "reference": case.reference,
+        "title": "" if case.kind in CONFIDENTIAL_KINDS else case.title,
+        "event": event,
+        "event_label": labels.get(("event", event), event),
+        "from_state": from_state,
+        "from_label": labels.get(("state", from_state), from_state),
+        "to_state": to_state,
+        "to_label": labels.get(("state", to_state), to_state),
+        "url": f"{base_url}/cases/{case.id}",
+    }
+
+
+def _labels(case: Case) -> dict[tuple[str, str], str]:
+    try:
+        definition = registry.get(case.workflow_name, case.workflow_version)
+    except Exception:  # noqa: BLE001 - an unknown definition only costs the labels
+        return {}
+    labels = {("state", s.name): s.label for s in definition.states}
+    labels.update({("event", e.name): e.label for e in definition.events})
+    return labels
+
+
+# --- transports ----------------------------------------------------------
+
+
+class Transport(Protocol):
+    def send(self, mail: Mail) -> None: ...
+
+
+class SinkTransport:
+    """Keeps the mail in ``sink_mails``, in the caller's transaction."""
+
+    def send(self, mail: Mail) -> None:
+        exists = db.session.scalar(
+            db.select(SinkMail.id).where(SinkMail.outbox_key == mail.outbox_key)
+        )
+        if exists is not None:
+            return  # already kept once: the sink is exactly-once per outbox key
+        db.session.add(
+            SinkMail(
+                outbox_key=mail.outbox_key,
+                to_addr=mail.to_addr,
+                subject=mail.subject,
+                body_text=mail.body_text,
+                body_html=mail.body_html,
+            )
+        )
+        db.session.flush()
+
+
+@dataclass(frozen=True)
+class SmtpTransport:
+    host: str
+    port: int
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+    mail_from: str = "hgkiemtra@localhost"
+    timeout: float = SMTP_TIMEOUT
+
+    def send(self, mail: Mail) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password)
+            smtp.send_message(to_email(mail, self.mail_from))
+
+
+def to_email(mail: Mail, mail_from: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = mail_from
+    msg["To"] = mail.to_addr
+    msg["Subject"] = mail.subject
+    # The same outbox row always has the same Message-ID, so a mail sent twice
+    # (see service: the at-least-once window) can be recognised as one.
+    domain = mail_from.rpartition("@")[2] or "hgkiemtra"
+    digest = hashlib.sha256(mail.outbox_key.encode()).hexdigest()[:32]
+    msg["Message-ID"] = f"<{digest}@{domain}>"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(mail.body_text)
+    msg.add_alternative(mail.body_html, subtype="html")
+    return msg
+
+
+@dataclass(frozen=True)
+class Mailer:
+    """What delivery needs from the configuration."""
+
+    transport: Transport
+    base_url: str
+
+
+def mailer_from_settings(settings: Settings) -> Mailer:
+    transport: Transport
+    if settings.SMTP_HOST:
+        transport = SmtpTransport(
+            host=settings.SMTP_HOST,
+            port=settings.SMTP_PORT,
+            user=settings.SMTP_USER,
+            password=settings.SMTP_PASSWORD,
+            starttls=settings.SMTP_STARTTLS,
+            mail_from=settings.MAIL_FROM,
+        )
+    else:
+        transport = SinkTransport()
+    return Mailer(transport=transport, base_url=settings.BASE_URL)

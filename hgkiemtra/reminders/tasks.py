@@ -1,0 +1,47 @@
+"""Celery tasks: thin wrappers taking ids; the delivery service does the work.
+
+No long ETA or countdown tasks: the outbox row is the schedule (its status
+and ``next_attempt_at``), and ``tick`` (every minute, from beat) picks up
+whatever is due. Each task ends with a commit, its last commit point.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+
+from hgkiemtra.core.db import db
+from hgkiemtra.reminders import service
+from hgkiemtra.reminders.mail import Mailer, mailer_from_settings
+
+TICK_BATCH = 200
+
+
+def _mailer() -> Mailer:
+    return mailer_from_settings(current_app.config["SETTINGS"])
+
+
+@shared_task(name="hgkiemtra.reminders.tasks.tick", ignore_result=True)
+def tick() -> dict[str, int]:
+    """Deliver what is due in the outbox (a later issue adds deadline reminders here)."""
+    outcomes = service.relay(_mailer(), limit=TICK_BATCH)
+    db.session.commit()
+    return dict(outcomes)
+
+
+@shared_task(
+    name="hgkiemtra.reminders.tasks.deliver_message",
+    ignore_result=True,
+    # Only the database failing is retried here (briefly); mail failures are
+    # recorded on the row and retried by tick after the row's backoff.
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def deliver_message(message_id: int) -> str:
+    outcome = service.deliver(int(message_id), _mailer())
+    db.session.commit()
+    return outcome.value
