@@ -16,8 +16,9 @@ PREFIX = "HGKIEMTRA_"
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 MIN_SECRET_LENGTH = 32
 
-# Read by the test-suite and the tooling, not by the application itself.
-_NOT_SETTINGS = {"TEST_DATABASE_URL", "TEST_REDIS_URL", "TEST_SMTP_PORT"}
+# HGKIEMTRA_TEST_* variables are read by the test-suite and the tooling, not
+# by the application itself.
+_TEST_PREFIX = "TEST_"
 
 
 class ConfigError(RuntimeError):
@@ -73,7 +74,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         if not key.startswith(PREFIX):
             continue
         name = key[len(PREFIX):]
-        if name in _NOT_SETTINGS:
+        if name.startswith(_TEST_PREFIX):
             continue
         if name not in known:
             raise ConfigError(f"unknown setting {key}; known: {', '.join(sorted(known))}")
