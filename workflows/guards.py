@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+from workflows import discipline
+from workflows.discipline import FORM_LABELS_VI
 from workflows.engine import Guard, GuardContext, GuardResult
 
 OK: GuardResult = (True, "")
 
-MEMBER_FORMS = ("reprimand", "warning", "removal", "expulsion")
-PROBATIONARY_FORMS = ("reprimand", "warning")
-ORGANISATION_FORMS = ("reprimand", "warning", "dissolution")
+# Lightest first, as the decision form lists them; the rules live in workflows.discipline.
+MEMBER_FORMS = tuple(reversed(discipline.forms_for("member")))
+PROBATIONARY_FORMS = tuple(reversed(discipline.forms_for("probationary_member")))
+ORGANISATION_FORMS = tuple(reversed(discipline.forms_for("organisation")))
 
-FORM_LABELS_VI = {
-    "reprimand": "Khiển trách",
-    "warning": "Cảnh cáo",
-    "removal": "Cách chức",
-    "expulsion": "Khai trừ",
-    "dissolution": "Giải tán",
-}
+__all__ = [
+    "FORM_LABELS_VI", "MEMBER_FORMS", "OK", "ORGANISATION_FORMS", "PROBATIONARY_FORMS",
+    "discipline_form_fits_subject", "forms_for", "outcome_in",
+]
 
 
 def outcome_in(*outcomes: str, field: str = "outcome") -> Guard:
@@ -37,15 +37,16 @@ def outcome_in(*outcomes: str, field: str = "outcome") -> Guard:
 
 
 def forms_for(subject_type: str, subject_facts: dict[str, object] | None = None) -> tuple[str, ...]:
-    """Discipline forms that exist for this subject (domain.md §3.1)."""
+    """Discipline forms that exist for this subject, lightest first (domain.md §3.1)."""
     facts = subject_facts or {}
     if subject_type == "organisation":
-        return ORGANISATION_FORMS
-    if facts.get("status") == "probationary":
-        return PROBATIONARY_FORMS
-    if not facts.get("positions"):
-        return tuple(f for f in MEMBER_FORMS if f != "removal")
-    return MEMBER_FORMS
+        kind = "organisation"
+    elif facts.get("status") == "probationary":
+        kind = "probationary_member"
+    else:
+        kind = "member"
+    holds_post = None if kind == "organisation" else bool(facts.get("positions"))
+    return tuple(reversed(discipline.forms_for(kind, holds_post=holds_post)))
 
 
 def discipline_form_fits_subject(ctx: GuardContext) -> GuardResult:
