@@ -17,6 +17,8 @@ from hgkiemtra.reminders import cli as reminders_cli
 def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(deadline_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     reminders_cli.register(app)
     people_cli.register(app)
 
@@ -80,6 +82,43 @@ def deadline_command(start: str, amount: int, unit: str) -> None:
     result = calendar.compute(anchor, amount, unit)
     click.echo(result.due.isoformat())
     click.echo(result.explain())
+
+
+@click.command("backup", help="Write the database and the documents to one .tar.gz archive.")
+@click.argument("destination", type=click.Path(dir_okay=False))
+def backup_command(destination: str) -> None:
+    from flask import current_app
+
+    from hgkiemtra.core.backup import BackupError, create_backup
+
+    settings = current_app.config["SETTINGS"]
+    try:
+        result = create_backup(settings.DATABASE_URL, settings.STORAGE_DIR, destination)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    counts = ", ".join(f"{k}={v}" for k, v in result.manifest["counts"].items())
+    click.echo(f"backup written to {result.path} ({counts})")
+
+
+@click.command("restore", help="Restore a backup archive into an empty database, then verify it.")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore_command(archive: str) -> None:
+    from flask import current_app
+
+    from hgkiemtra.cases import audit
+    from hgkiemtra.core.backup import BackupError, restore_backup
+
+    settings = current_app.config["SETTINGS"]
+    try:
+        manifest = restore_backup(archive, settings.DATABASE_URL, settings.STORAGE_DIR)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.remove()
+    broken = list(audit.iter_breaks())
+    if broken:
+        raise click.ClickException(f"restored, but {len(broken)} audit chain(s) do not verify")
+    click.echo(f"restored backup of {manifest['created_at']} (revision {manifest['revision']}); "
+               "every audit chain verifies")
 
 
 def _create_app() -> Flask:
