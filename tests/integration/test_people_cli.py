@@ -93,7 +93,7 @@ def test_duplicate_email_fails_and_writes_nothing(committed, orgs):
         (("--role", "viewer"), "give one --org for each --role"),
         (("--org", "HG"), "give one --org for each --role"),
         (("--role", "emperor", "--org", "HG"), "emperor"),
-        (("--password", "short"), "at least 10 characters"),
+        (("--password", "short"), "at least 12 characters"),
         (("--password", PASSWORD, "--password-stdin"), "not both"),
     ],
 )

@@ -1,0 +1,110 @@
+"""The case list (filters, search, sorting, pages) and its CSV export."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import Response, render_template, request, url_for
+from flask_babel import format_date
+from flask_login import current_user
+
+from hgkiemtra.cases import export, queries
+from hgkiemtra.cases.forms import CaseFilterForm, fill_filter_choices
+from hgkiemtra.cases.models import Case
+from hgkiemtra.cases.presenters import Countdown, countdown
+from hgkiemtra.cases.service import definition_of, local_today
+from hgkiemtra.cases.views import bp
+from hgkiemtra.cases.views.common import (
+    kind_choices,
+    org_choices,
+    phase_choices,
+    state_choices,
+)
+from hgkiemtra.web.login import current_actor
+
+LIST_ARGS = ("q", "kind", "phase", "state", "org_id", "year", "overdue", "mine", "sort")
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    state_label: str
+    next_deadline: Countdown | None
+    is_overdue: bool
+
+
+@dataclass(frozen=True)
+class Pages:
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def count(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first_row(self) -> int:
+        return 0 if self.total == 0 else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+    def window(self, size: int = 2) -> list[int]:
+        """Page numbers around the current one, with the first and the last."""
+        near = range(max(1, self.page - size), min(self.count, self.page + size) + 1)
+        return sorted({1, self.count, *near})
+
+
+def filter_form() -> CaseFilterForm:
+    actor = current_actor()
+    form = CaseFilterForm(request.args)
+    fill_filter_choices(form, kind_choices(), phase_choices(), state_choices(),
+                        org_choices(actor), queries.opened_years(actor))
+    form.validate()
+    return form
+
+
+@bp.get("/cases")
+def case_list() -> str:
+    actor = current_actor()
+    form = filter_form()
+    today = local_today()
+    pages_asked = (form.page_number, form.page_size)
+    found, total = queries.find_cases(actor, form.to_filter(current_user.id), today, *pages_asked)
+    ids = [c.id for c in found]
+    late, upcoming = queries.overdue_ids(ids, today), queries.next_deadlines(ids)
+    rows = [
+        Row(
+            case=c,
+            state_label=definition_of(c).state(c.state).label,
+            next_deadline=countdown(upcoming[c.id], today) if c.id in upcoming else None,
+            is_overdue=c.id in late,
+        )
+        for c in found
+    ]
+    export_args = {k: v for k, v in request.args.items() if k in LIST_ARGS and v}
+    return render_template(
+        "cases/list.html",
+        form=form,
+        rows=rows,
+        pages=Pages(form.page_number, form.page_size, total),
+        export_url=url_for("cases.export_csv", **export_args),
+        is_filtered=any(k != "sort" for k in export_args),
+    )
+
+
+@bp.get("/cases/export.csv")
+def export_csv() -> Response:
+    """The filtered list (every page) as CSV for Excel: UTF-8 with a BOM."""
+    form = filter_form()
+    today = local_today()
+    body = export.cases_csv(current_actor(), form.to_filter(current_user.id), today)
+    filename = f"ho-so-{format_date(today, 'yyyyMMdd')}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

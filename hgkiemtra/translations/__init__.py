@@ -1,0 +1,1 @@
+"""Message catalogs (Flask-Babel): msgids are Vietnamese, ``en/`` is English."""

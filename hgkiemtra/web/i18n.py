@@ -1,0 +1,99 @@
+"""Language and time: Vietnamese by default, English on request; dates
+dd/mm/yyyy and times in Asia/Ho_Chi_Minh.
+
+Message ids are Vietnamese (the UI's language); the English catalog is
+``translations/en``. Labels that come from ``workflows/`` (states, events,
+fields, phases, roles) are Vietnamese data, translated when rendered with the
+``tr`` filter through the same catalog.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, has_request_context, redirect, session
+from flask_babel import format_date, format_datetime, gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from hgkiemtra.core.db import db
+from hgkiemtra.web.forms import LanguageForm, safe_next
+
+DEFAULT_LOCALE = "vi"
+LOCALES = ("vi", "en")
+LOCALE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DATE_FORMAT = "dd/MM/yyyy"
+DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
+
+bp = Blueprint("web", __name__)
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    chosen = session.get("lang")
+    if chosen in LOCALES:
+        return str(chosen)
+    if current_user.is_authenticated and current_user.locale in LOCALES:
+        return str(current_user.locale)
+    return DEFAULT_LOCALE
+
+
+@bp.post("/language")
+def switch_language() -> Response:
+    """Remember the language in the session and, when signed in, on the account."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data))
+
+
+def translate(label: Any) -> str:
+    """A label from workflow data (Vietnamese), in the current language."""
+    if label is None or label == "":
+        return ""
+    return gettext(str(label))
+
+
+def show_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, DATE_FORMAT)
+    return format_date(value, DATE_FORMAT)
+
+
+def show_iso_date(value: str | None) -> str:
+    """A date stored as 'YYYY-MM-DD' text (event data), shown dd/mm/yyyy."""
+    try:
+        return show_date(date.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def show_datetime(value: datetime | None) -> str:
+    return "" if value is None else format_datetime(value, DATETIME_FORMAT)
+
+
+def show_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(
+        tr=translate, date=show_date, isodate=show_iso_date, datetime=show_datetime,
+        filesize=show_size,
+    )
+    app.jinja_env.globals.update(
+        locale_names=LOCALE_NAMES, current_locale=select_locale, language_form=LanguageForm
+    )

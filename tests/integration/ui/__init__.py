@@ -1,0 +1,1 @@
+"""Web UI tests: the Flask test client against the real PostgreSQL schema."""
