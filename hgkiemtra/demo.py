@@ -27,6 +27,7 @@ from hgkiemtra.deadlines.service import overdue_case_ids_clause
 from hgkiemtra.demo_data import DEMO_PASSWORD, District, Grassroots
 from hgkiemtra.people import service as people
 from hgkiemtra.people.models import Member, MemberStatus, Organisation, User
+from hgkiemtra.reminders import planning as reminder_planning
 from workflows.calendar import WorkingCalendar
 from workflows.guards import forms_for
 
@@ -112,6 +113,10 @@ def load_demo(today: date | None = None) -> DemoSummary:
     # Back-dated transitions are history, not news: relaying their
     # notifications would mail months-old news to fictional addresses.
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.case_id.in_(case_ids)))
+    # Likewise for reminders whose time passed during the back-dated history;
+    # those still ahead (and the next overdue notices) stay planned.
+    moment = datetime.combine(today, datetime.now(cases.LOCAL_TZ).timetz())
+    reminder_planning.replan_open_deadlines(moment, drop_past=True)
     db.session.flush()
     return summarise(today)
 
@@ -339,16 +344,38 @@ def _event_data(
         name = f"đồng chí {subject.full_name}" if isinstance(subject, Member) else subject.name
         text = demo_data.CONCLUSIONS[outcome].format(subject=name, content=content)
         return {"outcome": outcome, "conclusion": text[0].upper() + text[1:]}
-    if event == "decide_discipline":
-        facts: dict[str, object] = {}
-        if isinstance(subject, Member):
-            facts = {"status": subject.status, "positions": list(subject.positions)}
-        forms = [f for f in forms_for(case.subject_type, facts)
-                 if f in ("reprimand", "warning", "removal")]
-        return {"form": rng.choice(forms), "decision_number": _number(desk)}
+    if event in ("decide_discipline", "start_combined_track", "propose_discipline"):
+        return _discipline_data(rng, desk, case, event, subject, content)
+    if event == "hear_subject":
+        return {"heard_on": day.isoformat(), "attendance": "present"}
     if event == "transfer":
         return {"transferred_to": desk.transfer_to}
     return {}
+
+
+def _discipline_data(
+    rng: random.Random, desk: _Desk, case: Case, event: str, subject: Member | Organisation,
+    content: str,
+) -> dict[str, object]:
+    """The form decided (or admitted, or proposed); the combined track's decision also
+    carries the inspection's conclusion."""
+    facts: dict[str, object] = {}
+    if isinstance(subject, Member):
+        facts = {"status": subject.status, "positions": list(subject.positions)}
+    forms = [f for f in forms_for(case.subject_type, facts)
+             if f in ("reprimand", "warning", "removal")]
+    form = str(case.data.get("proposed_form") or rng.choice(forms))
+    if event == "start_combined_track":
+        return {"admission": f"Tự nhận vi phạm {content}", "proposed_form": form}
+    if event == "propose_discipline":
+        return {"proposed_form": form, "proposed_to": desk.transfer_to}
+    data: dict[str, object] = {"form": form, "decision_number": _number(desk)}
+    if "conclusion" not in case.data:
+        name = f"đồng chí {subject.full_name}" if isinstance(subject, Member) else subject.name
+        text = demo_data.CONCLUSIONS["discipline_warranted"].format(subject=name,
+                                                                    content=content)
+        data["conclusion"] = text[0].upper() + text[1:]
+    return data
 
 
 def _number(desk: _Desk) -> str:

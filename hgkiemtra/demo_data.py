@@ -194,6 +194,7 @@ NOTES = {
     "send_back": "Chưa làm rõ nguồn gốc hồ sơ, chứng từ; đề nghị Đoàn thẩm tra, xác minh thêm.",
     "cancel": "Đối tượng đã chuyển sinh hoạt đảng ra ngoài tỉnh; chuyển thông tin để theo dõi.",
     "transfer": "Nội dung vượt thẩm quyền; chuyển cấp có thẩm quyền xem xét, giải quyết.",
+    "no_discipline": "Không hình thức kỷ luật nào được quá một nửa số thành viên tán thành.",
 }
 
 # (path, working days since the last step, desk). Paths are below; desks:
@@ -210,14 +211,16 @@ SCENARIOS: tuple[tuple[str, int, str], ...] = (
     ("draft_report", 15, "HG"), ("draft_report", 5, "VT"), ("draft_report", 2, "NB"),
     ("committee_review", 3, "HG"), ("committee_review", 6, "VT"),
     ("concluded", 2, "HG"), ("concluded", 4, "VT"),
-    ("discipline", 5, "HG"), ("discipline", 9, "NB"),
+    ("discipline", 5, "HG"), ("discipline", 9, "NB"), ("subject_heard", 3, "HG"),
+    ("combined_track", 4, "VT"),
     ("follow_up", 12, "HG"), ("follow_up", 7, "VT"),
     ("disciplined_follow_up", 10, "HG"), ("disciplined_follow_up", 16, "VT"),
     ("sent_back_concluded", 8, "HG"),
     ("closed_no_violation", 20, "HG"), ("closed_no_violation", 30, "VT"),
     ("closed_no_violation", 12, "NB"),
     ("closed_discipline", 15, "HG"), ("closed_discipline", 40, "HG"),
-    ("closed_discipline", 25, "VT"), ("closed_discipline", 22, "NB"),
+    ("closed_discipline", 25, "VT"), ("closed_combined", 22, "NB"),
+    ("closed_proposed", 19, "HG"), ("closed_no_discipline", 26, "VT"),
     ("closed_follow_up", 18, "HG"), ("closed_follow_up", 35, "VT"),
     ("closed_referred", 28, "HG"),
     ("cancelled_early", 45, "VT"), ("cancelled", 20, "HG"),
@@ -228,7 +231,9 @@ SCENARIOS: tuple[tuple[str, int, str], ...] = (
 # carries its outcome after a colon.
 _BASE = ("decide", "launch", "request_explanation", "receive_explanation",
          "draft_report", "submit_report")
-_DISCIPLINED = (*_BASE, "conclude:discipline_warranted", "start_discipline", "decide_discipline")
+_DISCIPLINED = (*_BASE, "conclude:discipline_warranted", "start_discipline", "hear_subject",
+                "decide_discipline")
+_COMBINED = (*_BASE[:4], "start_combined_track")
 PATHS: dict[str, tuple[str, ...]] = {
     "proposed": (),
     "decided": _BASE[:1],
@@ -241,11 +246,16 @@ PATHS: dict[str, tuple[str, ...]] = {
     "sent_back_concluded": (*_BASE, "send_back", "draft_report", "submit_report",
                             "conclude:shortcomings", "start_follow_up"),
     "concluded": (*_BASE, "conclude:violation_no_discipline"),
-    "discipline": _DISCIPLINED[:-1],
+    "discipline": _DISCIPLINED[:-2],
+    "subject_heard": _DISCIPLINED[:-1],
+    "combined_track": _COMBINED,
     "follow_up": (*_BASE, "conclude:shortcomings", "start_follow_up"),
     "disciplined_follow_up": _DISCIPLINED,
     "closed_no_violation": (*_BASE, "conclude:no_violation", "close_no_violation"),
     "closed_discipline": (*_DISCIPLINED, "close"),
+    "closed_combined": (*_COMBINED, "hear_subject", "decide_discipline", "close"),
+    "closed_proposed": (*_DISCIPLINED[:-1], "propose_discipline", "close"),
+    "closed_no_discipline": (*_DISCIPLINED[:-1], "no_discipline", "close"),
     "closed_follow_up": (*_BASE, "conclude:violation_no_discipline", "start_follow_up", "close"),
     "closed_referred": (*_BASE, "conclude:referred", "start_follow_up", "close"),
     "cancelled_early": ("cancel",),
@@ -260,6 +270,8 @@ STEPS: dict[str, tuple[str, tuple[int, int]]] = {
     "send_back": ("committee", (3, 6)), "conclude": ("committee", (4, 10)),
     "close_no_violation": ("committee", (3, 8)), "start_discipline": ("committee", (2, 5)),
     "decide_discipline": ("chair", (8, 15)), "start_follow_up": ("committee", (2, 5)),
+    "hear_subject": ("committee", (3, 8)), "start_combined_track": ("committee", (2, 5)),
+    "propose_discipline": ("chair", (8, 15)), "no_discipline": ("chair", (8, 15)),
     "close": ("committee", (20, 40)), "cancel": ("chair", (3, 10)),
     "transfer": ("chair", (3, 10)),
 }

@@ -133,3 +133,5 @@ def advance(w: World, c: Case, steps: list[tuple[str, dict[str, object], str]]) 
 
 
 TODAY = date.today()
+# inspection_violation v2: the subject is heard before any discipline decision.
+HEARING = ("hear_subject", {"heard_on": TODAY.isoformat()}, "chair")

@@ -18,6 +18,12 @@ def mermaid(definition: WorkflowDefinition) -> str:
     return "\n".join(lines)
 
 
+def _in_force(d: WorkflowDefinition) -> str:
+    start = d.in_force_from.isoformat() if d.in_force_from else "không giới hạn"
+    rules = f"; bộ quy định {d.rule_set}" if d.rule_set else "; quy định tra theo ngày"
+    return f"Hồ sơ mới theo phiên bản này từ ngày căn cứ: {start}{rules}."
+
+
 def readme(definitions: list[WorkflowDefinition]) -> str:
     """The text of workflows/README.md: one section and diagram per definition."""
     parts = [
@@ -33,6 +39,8 @@ def readme(definitions: list[WorkflowDefinition]) -> str:
             "",
             f"Căn cứ: {d.citation}" if d.citation else "",
             "",
+            _in_force(d),
+            "",
             "```mermaid",
             mermaid(d),
             "```",
@@ -43,12 +51,15 @@ def readme(definitions: list[WorkflowDefinition]) -> str:
         for e in d.events:
             roles = ", ".join(sorted(r.value for r in e.roles))
             sources = ", ".join(e.sources)
-            parts.append(f"| `{e.name}` — {e.label} | {sources} | {e.dest} | {roles} |")
+            opens = f" (mở hồ sơ liên kết `{e.spawns}`)" if e.spawns else ""
+            parts.append(f"| `{e.name}` — {e.label}{opens} | {sources} | {e.dest} | {roles} |")
         deadline_rows = [(s, r) for s in d.states for r in s.deadlines]
         if deadline_rows:
             parts += ["", "| State | Deadline | Default | Citation |", "|---|---|---|---|"]
             for s, r in deadline_rows:
-                parts.append(f"| {s.name} | {r.label} | {r.amount} {r.unit.value} | {r.citation} |")
+                status = "" if r.is_confirmed else " (chưa xác nhận)"
+                parts.append(f"| {s.name} | {r.label} | {r.amount} {r.unit.value}{status} | "
+                             f"{r.citation} |")
         parts.append("")
     return "\n".join(parts)
 

@@ -130,7 +130,12 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class DeadlineRule:
-    """A time limit that starts when a state is entered."""
+    """A time limit that starts when a state is entered.
+
+    ``amount``/``unit`` are the default; ``by_rule_set`` overrides them for the
+    rule set in force on the anchor date (keys as in ``workflows.discipline``:
+    "qd30", "qd22", "qd296"), since the texts changed some limits and units.
+    """
 
     name: str
     label: str
@@ -142,6 +147,18 @@ class DeadlineRule:
     # An event field that, when given, overrides the computed due date
     # (procedures where the plan sets the time markers case by case).
     due_date_field: str | None = None
+    # Whether the committee may stop the clock (and start it again later).
+    can_pause: bool = False
+    by_rule_set: Mapping[str, tuple[int, Unit]] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False, compare=False
+    )
+
+    def terms(self, rule_set: str | None) -> tuple[int, Unit]:
+        """Amount and unit under ``rule_set`` (the default when it has no override)."""
+        if rule_set is not None and rule_set in self.by_rule_set:
+            amount, unit = self.by_rule_set[rule_set]
+            return amount, Unit(unit)
+        return self.amount, self.unit
 
 
 @dataclass(frozen=True)
@@ -166,6 +183,9 @@ class EventDef:
     guards: tuple[Guard, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
     requires_note: bool = False
+    # The kind of linked case the service opens after this transition (same
+    # subject and owning organisation), e.g. supervision -> inspection.
+    spawns: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +220,12 @@ class WorkflowDefinition:
     citation: str = ""
     # Roles that may open a case of this kind.
     opener_roles: frozenset[Role] = frozenset({Role.ADMIN, Role.CHAIR, Role.MEMBER, Role.INSPECTOR})
+    # First day a new case may start under this version (None: no start date);
+    # ``registry.for_kind(kind, on)`` picks the newest version in force on ``on``.
+    in_force_from: date | None = None
+    # The rule set the version was written against ("qd22", "qd296"; "" when
+    # its rules are looked up by date at run time).
+    rule_set: str = ""
 
     def __post_init__(self) -> None:
         validate_definition(self)
@@ -282,6 +308,8 @@ class WorkflowDefinition:
             "title": self.title,
             "initial": self.initial,
             "citation": self.citation,
+            "in_force_from": self.in_force_from.isoformat() if self.in_force_from else None,
+            "rule_set": self.rule_set,
             "states": [
                 {
                     "name": s.name,
@@ -296,6 +324,11 @@ class WorkflowDefinition:
                             "unit": r.unit.value,
                             "citation": r.citation,
                             "confirmed": r.is_confirmed,
+                            "can_pause": r.can_pause,
+                            "by_rule_set": {
+                                key: {"amount": amount, "unit": Unit(unit).value}
+                                for key, (amount, unit) in sorted(r.by_rule_set.items())
+                            },
                         }
                         for r in s.deadlines
                     ],
@@ -310,6 +343,7 @@ class WorkflowDefinition:
                     "destination": e.dest,
                     "roles": sorted(r.value for r in e.roles),
                     "requires_note": e.requires_note,
+                    "spawns": e.spawns,
                     "fields": [
                         {
                             "name": f.name,

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from workflows.definitions import inspection_violation_v1
+from datetime import date
+
+from workflows.definitions import (
+    asset_declaration_v1,
+    denunciation_v1,
+    denunciation_v2,
+    discipline_complaint_v1,
+    discipline_v1,
+    financial_inspection_v1,
+    inspection_lower_work_v1,
+    inspection_violation_v1,
+    inspection_violation_v2,
+    supervision_v1,
+    suspension_v1,
+)
 from workflows.engine import WorkflowDefinition
 
 _DEFINITIONS: dict[tuple[str, int], WorkflowDefinition] = {}
@@ -35,12 +49,26 @@ def latest(name: str) -> WorkflowDefinition:
     return max(versions, key=lambda d: d.version)
 
 
-def for_kind(kind: str) -> WorkflowDefinition:
-    """The definition a new case of ``kind`` starts under: the newest version."""
+def for_kind(kind: str, on: date | None = None) -> WorkflowDefinition:
+    """The definition a new case of ``kind`` starts under.
+
+    Without ``on``: the newest version. With ``on`` (the anchor date: received
+    or decided): the newest version whose ``in_force_from`` is on or before
+    it (no start date counts as always in force); before every start date,
+    the oldest version stands in.
+    """
     try:
-        return latest(_KIND_TO_NAME[kind])
+        name = _KIND_TO_NAME[kind]
     except KeyError:
         raise UnknownWorkflow(f"unknown case kind '{kind}'") from None
+    if on is None:
+        return latest(name)
+    versions = sorted((d for (n, _), d in _DEFINITIONS.items() if n == name),
+                      key=lambda d: d.version)
+    in_force = [d for d in versions if d.in_force_from is None or d.in_force_from <= on]
+    if not in_force:
+        return versions[0]
+    return max(in_force, key=lambda d: (d.in_force_from or date.min, d.version))
 
 
 def kinds() -> list[str]:
@@ -51,4 +79,9 @@ def all_definitions() -> list[WorkflowDefinition]:
     return sorted(_DEFINITIONS.values(), key=lambda d: d.key)
 
 
-register(inspection_violation_v1.DEFINITION)
+for _module in (
+    inspection_violation_v1, inspection_violation_v2, inspection_lower_work_v1,
+    financial_inspection_v1, asset_declaration_v1, supervision_v1, denunciation_v1,
+    denunciation_v2, discipline_complaint_v1, discipline_v1, suspension_v1,
+):
+    register(_module.DEFINITION)

@@ -16,7 +16,7 @@ from hgkiemtra.api.representations import CasePage
 from hgkiemtra.api.schemas import INT32_MAX, CaseCreate, CaseListQuery, EventFire
 from hgkiemtra.api.serialize import respond
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import audit
+from hgkiemtra.cases import audit, links
 from hgkiemtra.cases import service as cases
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import db
@@ -29,6 +29,7 @@ def case_representation(actor: Actor, case: Case) -> BaseModel:
         cases.allowed_events(actor, case),
         queries.case_deadlines(case.id),
         cases.local_today(),
+        links.links_of(case.id),
     )
 
 
@@ -66,6 +67,7 @@ def create_case() -> Response:
         subject_id=body.subject.id,
         summary=body.summary,
         team=[cases.TeamSeat(seat.user_id, seat.role) for seat in body.team],
+        anchor_on=body.anchor_on,
     )
     db.session.commit()
     response = respond(case_representation(actor, case), 201)

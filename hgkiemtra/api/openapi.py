@@ -21,6 +21,9 @@ from hgkiemtra.api.schemas import (
     INT32_MAX,
     CaseCreate,
     CaseListQuery,
+    DeadlineExtend,
+    DeadlinePause,
+    DeadlineResume,
     EventFire,
     MemberListQuery,
     OrganisationListQuery,
@@ -137,8 +140,40 @@ OPERATIONS = (
         rep.HistoryOut,
         errors=(404,),
     ),
+    Operation(
+        "/cases/{case_id}/deadlines/{deadline_id}/extend",
+        "post",
+        "extendDeadline",
+        "Extend a deadline by a decision approved by a chair in scope (old and new dates kept)",
+        "deadlines",
+        rep.CaseOut,
+        body=DeadlineExtend,
+        errors=(*BODY_ERRORS, 403, 404, 409),
+    ),
+    Operation(
+        "/cases/{case_id}/deadlines/{deadline_id}/pause",
+        "post",
+        "pauseDeadline",
+        "Stop a deadline's clock, where its rule allows it",
+        "deadlines",
+        rep.CaseOut,
+        body=DeadlinePause,
+        errors=(*BODY_ERRORS, 403, 404, 409),
+    ),
+    Operation(
+        "/cases/{case_id}/deadlines/{deadline_id}/resume",
+        "post",
+        "resumeDeadline",
+        "Start the clock again; the due date moves by the paused days",
+        "deadlines",
+        rep.CaseOut,
+        body=DeadlineResume,
+        errors=(*BODY_ERRORS, 403, 404, 409),
+    ),
     Operation("/openapi.json", "get", "getOpenApi", "This document", "meta", None, public=True),
 )
+
+PATH_IDS = ("case_id", "deadline_id")
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -180,16 +215,16 @@ def _operation(op: Operation, page_max: int) -> dict[str, Any]:
         "tags": [op.tag],
         "responses": _responses(op),
     }
-    params = []
-    if "{case_id}" in op.path:
-        params.append(
-            {
-                "name": "case_id",
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
-            }
-        )
+    params = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+        }
+        for name in PATH_IDS
+        if "{" + name + "}" in op.path
+    ]
     if op.query is not None:
         params.extend(query_parameters(op.query, page_max))
     if params:
@@ -203,7 +238,8 @@ def _operation(op: Operation, page_max: int) -> dict[str, Any]:
 
 def component_schemas() -> dict[str, Any]:
     models: list[tuple[type[BaseModel], Any]] = [(m, "serialization") for m in rep.RESPONSE_MODELS]
-    models += [(CaseCreate, "validation"), (EventFire, "validation")]
+    bodies = (CaseCreate, EventFire, DeadlineExtend, DeadlinePause, DeadlineResume)
+    models += [(body, "validation") for body in bodies]
     _, top = models_json_schema(models, ref_template=REF)
     return dict(top.get("$defs", {}))
 

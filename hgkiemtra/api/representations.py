@@ -61,6 +61,22 @@ class AllowedEventOut(BaseModel):
     requires_note: bool
 
 
+class DeadlineExtensionOut(BaseModel):
+    old_due_on: date
+    new_due_on: date
+    decision_reference: str
+    approver_id: int
+    reason: str
+    created_at: datetime
+
+
+class DeadlinePauseOut(BaseModel):
+    paused_on: date
+    resumed_on: date | None
+    days: int | None = Field(description="Days the clock stood still (the rule's unit)")
+    reason: str
+
+
 class DeadlineOut(BaseModel):
     id: int
     rule: str
@@ -70,11 +86,16 @@ class DeadlineOut(BaseModel):
     due_on: date
     amount: int | None
     unit: str | None
+    rule_set: str | None = Field(description="Rule set in force on anchor_on (qd30, qd22, qd296)")
     status: Literal["open", "met", "cancelled"]
     overdue: bool
+    paused_since: date | None = Field(description="The clock is stopped since this day")
+    paused_days: int = Field(description="Days the clock stood still so far (rule's unit)")
     closed_at: datetime | None
     explanation: str
     citation: str
+    extensions: list[DeadlineExtensionOut]
+    pauses: list[DeadlinePauseOut]
 
 
 class CaseSummaryOut(BaseModel):
@@ -99,9 +120,19 @@ class CaseSummaryOut(BaseModel):
     overdue: bool = Field(description="An open deadline of the case has passed")
 
 
+class CaseLinkOut(BaseModel):
+    kind: str = Field(description="spawned_inspection, discipline_of, complaint_about, "
+                      "escalated_to — named from the side that opened the other case")
+    case_id: int
+    reference: str
+    direction: Literal["outgoing", "incoming"] = Field(
+        description="outgoing: this case opened the other; incoming: the other opened this one")
+
+
 class CaseOut(CaseSummaryOut):
     allowed_events: list[AllowedEventOut]
     deadlines: list[DeadlineOut]
+    links: list[CaseLinkOut]
 
 
 class PageOut(BaseModel):
@@ -139,6 +170,11 @@ class HistoryOut(BaseModel):
     chain_break: str | None = Field(description="Where and why the chain breaks, if it does")
 
 
+class RuleSetTerms(BaseModel):
+    amount: int
+    unit: str
+
+
 class WorkflowDeadlineRule(BaseModel):
     name: str
     label: str
@@ -146,6 +182,8 @@ class WorkflowDeadlineRule(BaseModel):
     unit: str
     citation: str
     confirmed: bool
+    can_pause: bool
+    by_rule_set: dict[str, RuleSetTerms]
 
 
 class WorkflowState(BaseModel):
@@ -163,6 +201,7 @@ class WorkflowEvent(BaseModel):
     destination: str
     roles: list[str]
     requires_note: bool
+    spawns: str | None = Field(description="Kind of the linked case this event opens")
     fields: list[FieldOut]
 
 
@@ -173,6 +212,9 @@ class WorkflowOut(BaseModel):
     title: str
     initial: str
     citation: str
+    in_force_from: date | None = Field(
+        description="First anchor date new cases get this version (null: no start date)")
+    rule_set: str = Field(description="Rule set the version follows (qd22, qd296; '' by date)")
     states: list[WorkflowState]
     events: list[WorkflowEvent]
 

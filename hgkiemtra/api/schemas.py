@@ -9,6 +9,7 @@ that are checked against the workflow registry (kinds, states) carry an
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -52,7 +53,9 @@ class TeamSeatIn(StrictBody):
 
 
 class CaseCreate(StrictBody):
-    """Open a case. The workflow is the newest one registered for ``kind``."""
+    """Open a case. The workflow is the version of ``kind`` in force on ``anchor_on``
+    (the date the matter was received or decided; default today), so the rules
+    of that day (QĐ 22 or QĐ 296) apply."""
 
     kind: Annotated[
         str, Field(min_length=1, max_length=40, json_schema_extra={"enum": known_kinds()})
@@ -62,6 +65,14 @@ class CaseCreate(StrictBody):
     subject: SubjectIn
     summary: Annotated[str, Field(max_length=20000)] = ""
     team: Annotated[list[TeamSeatIn], Field(max_length=50)] = []
+    anchor_on: Annotated[date | None, Field(strict=False)] = None
+
+    @field_validator("anchor_on", mode="before")
+    @classmethod
+    def _iso_date_text(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("anchor_on phải là ngày dạng YYYY-MM-DD")
+        return value
 
 
 class EventFire(StrictBody):
@@ -71,6 +82,30 @@ class EventFire(StrictBody):
     version: Annotated[int, Field(ge=0, le=INT32_MAX)]
     note: Annotated[str, Field(max_length=20000)] = ""
     data: Annotated[dict[str, Scalar], Field(max_length=50)] = {}
+
+
+class DeadlineExtend(StrictBody):
+    """Extend a deadline by a decision; the approver must be a chair over the case."""
+
+    new_due_on: Annotated[date, Field(strict=False, description="YYYY-MM-DD, a working day")]
+    decision_reference: Annotated[str, Field(min_length=1, max_length=200)]
+    approver_user_id: Id
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    version: Annotated[int | None, Field(ge=0, le=INT32_MAX)] = None
+
+
+class DeadlinePause(StrictBody):
+    """Stop a deadline's clock (only where its rule allows it)."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    version: Annotated[int | None, Field(ge=0, le=INT32_MAX)] = None
+
+
+class DeadlineResume(StrictBody):
+    """Start the clock again; the due date moves by the time it stood still."""
+
+    note: Annotated[str, Field(max_length=4000)] = ""
+    version: Annotated[int | None, Field(ge=0, le=INT32_MAX)] = None
 
 
 # --- query strings -----------------------------------------------------------

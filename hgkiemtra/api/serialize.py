@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from hgkiemtra.api import representations as rep
 from hgkiemtra.cases import service as cases
 from hgkiemtra.cases.audit import Break
+from hgkiemtra.cases.links import LinkView
 from hgkiemtra.cases.models import Case, CaseEvent
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import Member, Organisation, User
@@ -30,7 +31,8 @@ def case_summary(case: Case, is_overdue: bool) -> rep.CaseSummaryOut:
 
 
 def case_full(
-    case: Case, checks: list[EventCheck], deadlines: list[Deadline], today: date
+    case: Case, checks: list[EventCheck], deadlines: list[Deadline], today: date,
+    linked: list[LinkView] | None = None,
 ) -> rep.CaseOut:
     definition = cases.definition_of(case)
     shown = [deadline_out(d, today) for d in deadlines]
@@ -38,6 +40,9 @@ def case_full(
         **_case_fields(case, definition, any(d.overdue for d in shown)),
         allowed_events=[allowed_event(c) for c in checks],
         deadlines=shown,
+        links=[rep.CaseLinkOut(kind=v.kind, case_id=v.case.id, reference=v.case.reference,
+                               direction=v.direction)  # type: ignore[arg-type]
+               for v in linked or []],
     )
 
 
@@ -113,11 +118,28 @@ def deadline_out(deadline: Deadline, today: date) -> rep.DeadlineOut:
         due_on=deadline.due_on,
         amount=deadline.amount,
         unit=deadline.unit,
+        rule_set=deadline.rule_set,
         status=deadline.status,  # type: ignore[arg-type]
-        overdue=deadline.status == "open" and deadline.due_on < today,
+        overdue=deadline.status == "open" and deadline.paused_since is None
+        and deadline.due_on < today,
+        paused_since=deadline.paused_since,
+        paused_days=deadline.paused_days,
         closed_at=deadline.closed_at,
         explanation=deadline.explanation,
         citation=deadline.citation,
+        extensions=[
+            rep.DeadlineExtensionOut(
+                old_due_on=e.old_due_on, new_due_on=e.new_due_on,
+                decision_reference=e.decision_reference, approver_id=e.approver_id,
+                reason=e.reason, created_at=e.created_at,
+            )
+            for e in deadline.extensions
+        ],
+        pauses=[
+            rep.DeadlinePauseOut(paused_on=p.paused_on, resumed_on=p.resumed_on, days=p.days,
+                                 reason=p.reason)
+            for p in deadline.pauses
+        ],
     )
 
 

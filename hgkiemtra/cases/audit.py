@@ -106,6 +106,29 @@ def append_event(
     return row
 
 
+def record_in_place(
+    case: Case,
+    *,
+    event: str,
+    actor_id: int | None,
+    actor_label: str,
+    occurred_at: datetime,
+    note: str,
+    data: dict[str, Any],
+) -> CaseEvent:
+    """An event that leaves the state as it is (a deadline extended or paused,
+    the team changed): the case row's ``event_count`` advances with the chain,
+    which also bumps its version, so a concurrent change is caught."""
+    prev_hash = last_hash(case.id, case.event_count)
+    case.event_count += 1
+    case.updated_at = occurred_at
+    return append_event(
+        case, event=event, from_state=case.state, to_state=case.state, actor_id=actor_id,
+        actor_label=actor_label, occurred_at=occurred_at, note=note, data=data,
+        prev_hash=prev_hash,
+    )
+
+
 def last_hash(case_id: int, seq: int) -> str:
     if seq <= 0:
         return GENESIS

@@ -150,3 +150,25 @@ class Document(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseLink(db.Model):
+    """Two related cases, e.g. a supervision and the inspection it spawned.
+
+    One row per relation, read from both ends: ``kind`` names it from the
+    ``from_case`` side (``spawned_inspection``, ``discipline_of``,
+    ``complaint_about``, ``escalated_to``).
+    """
+
+    __tablename__ = "case_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    to_case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("from_case_id", "to_case_id", "kind"),
+        sa.CheckConstraint("from_case_id <> to_case_id", name="distinct_cases"),
+    )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import audit
+from hgkiemtra.cases import audit, links
 from hgkiemtra.cases.models import Case, CaseEvent, CaseTeamMember
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import (
@@ -69,11 +69,20 @@ def open_case(
     summary: str = "",
     team: Sequence[TeamSeat] = (),
     now: datetime | None = None,
+    anchor_on: date | None = None,
+    origin: dict[str, Any] | None = None,
 ) -> Case:
+    """Open a case under the definition in force on ``anchor_on`` (the date the
+    letter was received or the matter decided; default today). ``origin``
+    names the case whose transition spawned this one (recorded in the audit)."""
     now = now or utcnow()
     today = local_today(now)
+    anchor_on = anchor_on or today
+    if anchor_on > today:
+        raise ValidationFailed("Ngày căn cứ (anchor_on) không được sau ngày hôm nay",
+                               {"field": "anchor_on"})
     try:
-        definition = registry.for_kind(kind)
+        definition = registry.for_kind(kind, anchor_on)
     except registry.UnknownWorkflow:
         raise ValidationFailed(
             f"Loại hồ sơ '{kind}' không tồn tại", {"kind": kind, "known": registry.kinds()}
@@ -129,10 +138,11 @@ def open_case(
         occurred_at=now,
         note="",
         data={"kind": kind, "title": title, "org_id": org.id,
-              "subject": {"type": subject_type, "id": subject_id}},
+              "subject": {"type": subject_type, "id": subject_id},
+              "anchor_on": anchor_on.isoformat(), **({"origin": origin} if origin else {})},
         prev_hash=audit.GENESIS,
     )
-    deadlines.plan_deadlines(case, definition.state(case.state), today, {})
+    deadlines.plan_deadlines(case, definition.state(case.state), today, {}, now=now)
     db.session.flush()
     return case
 
@@ -195,12 +205,20 @@ def get_case(actor: Actor, case_id: int) -> Case:
 
 
 def guard_context(case: Case, event_data: dict[str, Any], note: str, today: date) -> GuardContext:
-    facts: dict[str, Any] = {}
+    facts: dict[str, Any] = {
+        "owning_org_level": case.organisation.level,
+        # The subject is the owning organisation itself (its UBKT's own committee).
+        "is_owning_organisation": case.subject_org_id == case.org_id,
+    }
     if case.subject_member is not None:
-        facts = {
+        facts |= {
             "status": case.subject_member.status,
             "positions": list(case.subject_member.positions or []),
         }
+    if case.subject_org is not None:
+        parent = case.subject_org.parent
+        facts |= {"level": case.subject_org.level,
+                  "parent_level": parent.level if parent is not None else None}
     return GuardContext(
         state=case.state,
         subject_type=case.subject_type,
@@ -269,6 +287,9 @@ def fire_event(
     check = _check_event(actor, case, definition, event, data, note, today)
     if not check.allowed:
         raise GuardFailed("Chưa đủ điều kiện thực hiện", list(check.reasons))
+    spawns = check.event.spawns
+    if spawns:
+        links.check_spawn(actor, case, spawns, today)
     try:
         new_state = definition.fire(event, case.state)
     except TransitionNotAllowed as exc:
@@ -298,9 +319,12 @@ def fire_event(
             prev_hash=prev_hash,
         )
         deadlines.close_open_deadlines(case, now, "met")
-        deadlines.plan_deadlines(case, state_def, today, data)
+        deadlines.plan_deadlines(case, state_def, today, data, now=now)
         _notify_team(case, actor, event, from_state)
         db.session.flush()
+        if spawns:
+            links.spawn(actor, case, spawns, event=event, note=note, data=data, now=now,
+                        opener=open_case)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise VersionConflict(

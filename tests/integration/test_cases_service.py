@@ -27,7 +27,7 @@ def test_open_case_starts_in_initial_state_with_one_audit_event(w):
     assert (c.state, c.phase, c.version, c.event_count) == ("proposed", "planned", 1, 1)
     events = cases.history(w.actor(w.inspector), c.id)
     assert [(e.event, e.from_state, e.to_state) for e in events] == [("open", None, "proposed")]
-    assert c.workflow_name == "inspection_violation" and c.workflow_version == 1
+    assert c.workflow_name == "inspection_violation" and c.workflow_version == 2
 
 
 def test_full_walk_to_closed_with_discipline(w):
@@ -37,13 +37,14 @@ def test_full_walk_to_closed_with_discipline(w):
         ("conclude", {"outcome": "discipline_warranted", "conclusion": "Vi phạm quy định"},
          "chair"),
         ("start_discipline", {}, "chair"),
+        f.HEARING,
         ("decide_discipline", {"form": "warning", "decision_number": "20-QĐ/UBKT"}, "chair"),
         ("close", {}, "chair"),
     ])
     assert (c.state, c.phase) == ("closed", "closed")
     assert c.closed_on is not None
     assert c.data["form"] == "warning"
-    assert c.event_count == 11 and len(cases.history(w.actor(w.chair), c.id)) == 11
+    assert c.event_count == 12 and len(cases.history(w.actor(w.chair), c.id)) == 12
 
 
 def test_no_violation_branch_closes(w):
@@ -83,6 +84,7 @@ def test_form_must_fit_subject(w):
     c = f.advance(w, c, [
         ("conclude", {"outcome": "discipline_warranted", "conclusion": "x"}, "chair"),
         ("start_discipline", {}, "chair"),
+        f.HEARING,
     ])
     with pytest.raises(GuardFailed) as err:
         cases.fire_event(w.actor(w.chair), c.id, "decide_discipline", expected_version=c.version,

@@ -43,6 +43,11 @@ DATA_VALUES = {
     "form": st.sampled_from(["reprimand", "warning", "removal", "expulsion", "dissolution",
                              None]),
     "transferred_to": st.sampled_from(["UBKT Tỉnh ủy", None]),
+    "heard_on": st.sampled_from(["2026-03-02", "bad", None]),
+    "proposed_form": st.sampled_from(["reprimand", "warning", "removal", "dissolution", None]),
+    "admission": st.sampled_from(["Tự nhận vi phạm", None]),
+    "proposed_to": st.sampled_from(["Ban Thường vụ Tỉnh ủy", None]),
+    "content": st.sampled_from(["Dấu hiệu vi phạm", None]),
     "surprise": st.sampled_from([None, "unexpected"]),
 }
 EVENT_NAMES = sorted({e.name for d in registry.all_definitions() for e in d.events}
@@ -62,10 +67,13 @@ class CaseLifecycle(RuleBasedStateMachine):
         }
         self.successes: dict[int, int] = {}
 
-    @rule(target=cases_bundle, subject_is_org=st.booleans())
-    def open_case(self, subject_is_org: bool) -> int:
+    @rule(target=cases_bundle, subject_is_org=st.booleans(),
+          kind=st.sampled_from(["inspection_violation", *registry.kinds()]))
+    def open_case(self, subject_is_org: bool, kind: str) -> int:
+        subjects = registry.for_kind(kind).subjects
+        subject_is_org = (subject_is_org and subjects.organisation) or not subjects.member
         c = cases.open_case(
-            self.w.actor(self.w.inspector), kind="inspection_violation", title="Hồ sơ thử",
+            self.w.actor(self.w.inspector), kind=kind, title="Hồ sơ thử",
             org_id=self.w.district.id,
             subject_type="organisation" if subject_is_org else "member",
             subject_id=self.w.grassroots.id if subject_is_org else self.w.subject.id,

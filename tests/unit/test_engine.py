@@ -103,7 +103,7 @@ def test_describe_is_json_ready():
 
     described = registry.for_kind("inspection_violation").describe()
     json.dumps(described)
-    assert described["name"] == "inspection_violation" and described["version"] == 1
+    assert described["name"] == "inspection_violation" and described["version"] == 2
     assert {"name", "phase", "label", "final", "deadlines"} <= set(described["states"][0])
     assert {"name", "sources", "destination", "roles"} <= set(described["events"][0])
 

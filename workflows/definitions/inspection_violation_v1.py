@@ -34,6 +34,9 @@ OUTCOMES = (
     ("referred", "Chuyển cơ quan nhà nước có thẩm quyền"),
 )
 
+# The team's own time markers may be paused by the committee (e.g. the
+# pre-congress freeze, domain.md §2.6 and §9.5, or the subject's illness);
+# the launch and the report to the committee may not.
 PLAN_CITATION = (
     "QĐ 354-QĐ/UBKTTW: mốc thời gian do kế hoạch kiểm tra ấn định cho từng cuộc; "
     "giá trị mặc định, chưa có căn cứ thời hạn luật định (domain.md §4)"
@@ -60,7 +63,7 @@ STATES = (
         deadlines=(
             DeadlineRule(
                 "explanation", "Nộp báo cáo giải trình", 10, Unit.WORKING_DAYS, PLAN_CITATION,
-                due_date_field="explanation_due",
+                due_date_field="explanation_due", can_pause=True,
             ),
         ),
     ),
@@ -71,7 +74,7 @@ STATES = (
         deadlines=(
             DeadlineRule(
                 "verification", "Hoàn thành thẩm tra, xác minh", 30, Unit.WORKING_DAYS,
-                PLAN_CITATION,
+                PLAN_CITATION, can_pause=True,
             ),
         ),
     ),

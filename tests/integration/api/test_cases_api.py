@@ -32,7 +32,7 @@ def test_open_case_returns_201_with_location_and_representation(api, w):
     body = r.json
     assert r.headers["Location"] == f"/api/v1/cases/{body['id']}"
     assert (body["state"], body["phase"], body["version"]) == ("proposed", "planned", 1)
-    assert body["workflow"] == {"name": "inspection_violation", "version": 1}
+    assert body["workflow"] == {"name": "inspection_violation", "version": 2}
     assert body["subject"] == {"type": "member", "id": w.subject.id, "name": "Trần Thị Bích Ngọc"}
     assert body["org"] == {"id": w.district.id, "name": "Thành ủy Vị Thanh"}
     assert body["reference"].startswith("KT.") and body["reference"].endswith(f"{body['id']:05d}")
@@ -116,6 +116,7 @@ def test_full_walk_to_closed_via_the_api(api, w, make_case):
         *f.FULL_PATH,
         ("conclude", {"outcome": "discipline_warranted", "conclusion": "Vi phạm"}, "chair"),
         ("start_discipline", {}, "chair"),
+        f.HEARING,
         ("decide_discipline", {"form": "warning", "decision_number": "20-QĐ/UBKT"}, "chair"),
         ("close", {}, "chair"),
     ]
@@ -136,7 +137,7 @@ def test_full_walk_to_closed_via_the_api(api, w, make_case):
     assert all(d["status"] != "open" for d in body["deadlines"])
     assert {d["rule"] for d in body["deadlines"]} >= {"launch", "explanation", "verification"}
     history = api.get(f"/cases/{c.id}/history", w.viewer).json
-    assert [i["seq"] for i in history["items"]] == list(range(1, 12))
+    assert [i["seq"] for i in history["items"]] == list(range(1, 13))
     assert history["chain_valid"] is True and history["chain_break"] is None
 
 

@@ -1,0 +1,270 @@
+"""Guards for the discipline proceeding and suspension, built on ``workflows.discipline``.
+
+The vote event records the secret ballot as integer fields (``votes_<form>``
+and ``members_total``), the body that voted (``body_level``, ``body_kind``)
+and the dates; every later guard recomputes the verdict from those facts
+with ``discipline.count_votes``, ``can_decide`` and ``enforcement_outcome``,
+so the outcome is derived, never typed in (domain.md §3.3, §3.4, §9.4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from workflows import discipline
+from workflows.calendar import WorkingCalendar
+from workflows.discipline import FORM_LABELS_VI, RuleSet, TallyResult
+from workflows.engine import Guard, GuardContext, GuardResult
+from workflows.guards import OK, fact, fact_date, forms_for, is_yes
+
+VOTE_FIELDS: tuple[tuple[str, str], ...] = (  # field, form key (heaviest first)
+    ("votes_expulsion", "expulsion"),
+    ("votes_dissolution", "dissolution"),
+    ("votes_removal", "removal"),
+    ("votes_warning", "warning"),
+    ("votes_reprimand", "reprimand"),
+    ("votes_none", "none"),
+)
+
+
+def rule_set_for(day: date) -> RuleSet:
+    """The discipline rule set in force on ``day`` (the earliest one before QĐ 30)."""
+    return discipline.rule_set_on(max(day, discipline.RULE_SETS[0].in_force_from))
+
+
+def subject_kind(ctx: GuardContext) -> str:
+    if ctx.subject_type == "organisation":
+        return "organisation"
+    return "probationary_member" if ctx.subject_facts.get("status") == "probationary" else "member"
+
+
+def subject_of(ctx: GuardContext) -> discipline.Subject:
+    """The subject as far as authority depends on it, from the facts and the vote event."""
+    kind = subject_kind(ctx)
+    if kind == "organisation":
+        return discipline.Subject(kind, level=ctx.subject_facts.get("level"),
+                                  superior_level=ctx.subject_facts.get("parent_level"),
+                                  violation_domain=fact(ctx, "violation_domain") or "quality")
+    return discipline.Subject(
+        kind, is_committee_member_at=fact(ctx, "subject_committee_level"),
+        managed_by_level=fact(ctx, "subject_managed_by_level"),
+        violation_domain=fact(ctx, "violation_domain") or "quality",
+        holds_post=bool(ctx.subject_facts.get("positions")),
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the recorded vote means, or ``problem`` when it cannot be counted."""
+
+    tally: TallyResult | None = None
+    authority: tuple[bool, str] = (False, "")
+    expired: bool = False
+    problem: str = ""
+
+    @property
+    def adopted(self) -> str | None:
+        return self.tally.adopted if self.tally else None
+
+
+def verdict(ctx: GuardContext) -> Verdict:
+    voted_on = fact_date(ctx, "voted_on")
+    members, body_level, body_kind = (fact(ctx, "members_total"), fact(ctx, "body_level"),
+                                      fact(ctx, "body_kind"))
+    if voted_on is None or not isinstance(members, int) or not body_level or not body_kind:
+        return Verdict(problem="Chưa có kết quả biểu quyết (ngày, số thành viên, cơ quan)")
+    ballots = {form: fact(ctx, name) or 0 for name, form in VOTE_FIELDS}
+    allowed = set(forms_for(ctx.subject_type, dict(ctx.subject_facts))) | {"none"}
+    wrong = [FORM_LABELS_VI[f] for f, v in ballots.items() if v and f not in allowed]
+    if wrong:
+        return Verdict(problem=f"Có phiếu cho hình thức không áp dụng với đối tượng: "
+                               f"{', '.join(wrong)}")
+    rules = rule_set_for(voted_on)
+    try:
+        tally = discipline.count_votes({f: v for f, v in ballots.items() if v}, members,
+                                       approving_expulsion=body_kind != "cell", rule_set=rules)
+    except ValueError as exc:
+        return Verdict(problem=f"Kết quả biểu quyết không hợp lệ: {exc}")
+    if tally.adopted is None:
+        return Verdict(tally)
+    try:
+        return _judge(ctx, tally, tally.adopted, voted_on, body_level, body_kind)
+    except ValueError as exc:
+        return Verdict(problem=f"Không xác định được thẩm quyền, thời hiệu: {exc}")
+
+
+def _judge(ctx: GuardContext, tally: TallyResult, form: str, voted_on: date, body_level: str,
+           body_kind: str) -> Verdict:
+    subject = subject_of(ctx)
+    authority = discipline.can_decide(body_level, body_kind, subject, form,
+                                      body_can_admit_members=is_yes(ctx, "body_can_admit_members"))
+    ended = fact_date(ctx, "violation_ended_on")
+    expired = ended is not None and ended <= voted_on and discipline.limitation_expired(
+        subject.kind, form, ended, voted_on, fact(ctx, "limitation_category") or None,
+        new_violation_on=fact_date(ctx, "new_violation_on"))
+    return Verdict(tally, authority, expired)
+
+
+def _label(form: str | None) -> str:
+    return FORM_LABELS_VI.get(form or "", "không hình thức nào")
+
+
+def ballot_valid(ctx: GuardContext) -> GuardResult:
+    found = verdict(ctx)
+    return (False, found.problem) if found.problem else OK
+
+
+def nothing_adopted(ctx: GuardContext) -> GuardResult:
+    found = verdict(ctx)
+    if found.problem:
+        return False, found.problem
+    if found.adopted is None:
+        return OK
+    return False, f"Biểu quyết đã thông qua hình thức '{_label(found.adopted)}'"
+
+
+def adopted_within_authority(ctx: GuardContext) -> GuardResult:
+    """A form was adopted, the body may decide it, and the limitation period has not run."""
+    found = verdict(ctx)
+    if found.problem or found.adopted is None:
+        return False, found.problem or "Không hình thức nào đủ số phiếu (§3.3)"
+    if not found.authority[0]:
+        return False, found.authority[1]
+    if found.expired:
+        return False, "Đã hết thời hiệu xử lý kỷ luật: kết luận vi phạm, không thi hành (§3.4)"
+    return OK
+
+
+def beyond_authority(ctx: GuardContext) -> GuardResult:
+    """Adopted but beyond the body's authority, or a cell's expulsion vote short of 2/3."""
+    found = verdict(ctx)
+    if found.problem or found.tally is None:
+        return False, found.problem
+    if found.expired:
+        return False, "Đã hết thời hiệu xử lý kỷ luật (§3.4)"
+    if found.tally.expulsion_short:
+        return OK  # the cell still forwards the file to the higher body (§3.3 [S9])
+    if found.adopted is not None and not found.authority[0]:
+        return OK
+    return False, "Cơ quan biểu quyết có thẩm quyền quyết định: không cần đề nghị cấp trên"
+
+
+def limitation_expired(ctx: GuardContext) -> GuardResult:
+    found = verdict(ctx)
+    if found.problem or found.adopted is None:
+        return False, found.problem or "Không hình thức nào đủ số phiếu"
+    if found.expired:
+        return OK
+    return False, "Chưa hết thời hiệu xử lý kỷ luật (domain.md §3.4)"
+
+
+def form_is_adopted(field: str) -> Guard:
+    """The form named in ``field`` is the one the ballot adopted."""
+
+    def guard(ctx: GuardContext) -> GuardResult:
+        adopted = verdict(ctx).adopted
+        given = ctx.event_data.get(field)
+        if given is None or given == adopted:
+            return OK
+        return False, f"Hình thức phải là hình thức đã được biểu quyết: '{_label(adopted)}'"
+
+    guard.__name__ = f"form_is_adopted_{field}"
+    return guard
+
+
+PERMANENT_FORMS = frozenset({"expulsion", "dissolution"})
+
+
+def form_lapses(ctx: GuardContext) -> GuardResult:
+    if fact(ctx, "form") not in PERMANENT_FORMS:
+        return OK
+    return False, "Khai trừ, giải tán không có thời hạn hiệu lực (domain.md §3.6)"
+
+
+def form_permanent(ctx: GuardContext) -> GuardResult:
+    if fact(ctx, "form") in PERMANENT_FORMS:
+        return OK
+    return False, "Chỉ áp dụng cho quyết định khai trừ hoặc giải tán"
+
+
+def decision_lapsed(ctx: GuardContext) -> GuardResult:
+    """The effect period ended (QĐ 22 art. 16(10); QĐ 296 unconfirmed; §3.6, row 6-x)."""
+    announced, form = fact_date(ctx, "announced_on"), fact(ctx, "form")
+    if announced is None or not form:
+        return False, "Chưa có ngày công bố quyết định"
+    lapses_on = discipline.decision_lapses_on(announced, form, rule_set_for(announced),
+                                              new_violation=is_yes(ctx, "new_violation"))
+    if lapses_on is None:
+        return False, "Quyết định không tự chấm dứt hiệu lực (khai trừ, hoặc có vi phạm mới)"
+    if ctx.today >= lapses_on:
+        return OK
+    return False, f"Quyết định còn hiệu lực đến {lapses_on.isoformat()} (domain.md §3.6)"
+
+
+# --------------------------------------------------------------------------- deferral
+
+
+def deferral_grounds(ctx: GuardContext) -> GuardResult:
+    """Pregnancy, a child under 12 months or serious illness (QĐ 296 art. 8(7), §2.8)."""
+    if ctx.subject_type != "member":
+        return False, "Chỉ áp dụng đối với đảng viên"
+    reason = discipline.deferral_reason(pregnant=is_yes(ctx, "pregnant"),
+                                        seriously_ill_in_hospital=is_yes(ctx, "seriously_ill"),
+                                        child_born_on=_born_before(ctx), on=ctx.today)
+    if reason is not None:
+        return OK
+    return False, f"Không có căn cứ chưa xem xét kỷ luật ({discipline.DEFERRAL_CITATION})"
+
+
+def _born_before(ctx: GuardContext) -> date | None:
+    born = fact_date(ctx, "child_born_on")
+    return born if born is not None and born <= ctx.today else None
+
+
+def deferral_ended(ctx: GuardContext) -> GuardResult:
+    """A child's first year has passed; pregnancy and illness end by the note given."""
+    born = _born_before(ctx)
+    if born is not None and discipline.deferral_reason(child_born_on=born, on=ctx.today):
+        return False, "Con chưa đủ 12 tháng tuổi: chưa xem xét kỷ luật"
+    return OK
+
+
+# --------------------------------------------------------------------------- suspension
+
+
+def suspension_ends(ctx: GuardContext) -> date | None:
+    """The last day of the suspension: the extension date, or the rule set's term."""
+    extended = fact_date(ctx, "extended_until")
+    if extended is not None:
+        return extended
+    start = fact_date(ctx, "suspended_from")
+    if start is None:
+        return None
+    limit = rule_set_for(start).suspension.value
+    return WorkingCalendar().add(start, limit.amount, limit.unit)
+
+
+def suspension_term_over(ctx: GuardContext) -> GuardResult:
+    ends = suspension_ends(ctx)
+    if ends is not None and ctx.today > ends:
+        return OK
+    return False, f"Thời hạn đình chỉ chưa hết (đến hết {ends.isoformat() if ends else '?'})"
+
+
+def extension_within_maximum(ctx: GuardContext) -> GuardResult:
+    """Members only, and at most 180 days in all (QĐ 22 art. 31 [S39]; §2.9)."""
+    start, until = fact_date(ctx, "suspended_from"), fact_date(ctx, "extended_until")
+    if start is None or until is None:
+        return OK  # the required-field check reports a missing date
+    rules = rule_set_for(start)
+    if ctx.subject_type == "organisation":
+        return False, (f"Tổ chức đảng bị đình chỉ tối đa "
+                       f"{rules.suspension_organisation_max.value.amount} ngày, không gia hạn "
+                       f"({rules.suspension_organisation_max.citation})")
+    limit = rules.suspension_max.value
+    latest = WorkingCalendar().add(start, limit.amount, limit.unit)
+    if until <= latest:
+        return OK
+    return False, (f"Tổng thời gian đình chỉ tối đa {limit.amount} ngày: gia hạn đến muộn nhất "
+                   f"{latest.isoformat()} ({rules.suspension_max.citation})")
