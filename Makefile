@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean e2e-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,18 @@ run: install
 
 # The whole suite against PostgreSQL and Redis (HGKIEMTRA_TEST_DATABASE_URL,
 # HGKIEMTRA_TEST_REDIS_URL; default: the local servers).
-test: install
+test: install e2e-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/e2e) drive Debian's Chromium, never a downloaded
+# browser; without it they are skipped.
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "make: browser tests skipped until Chromium is installed: sudo apt-get install chromium"; \
+	  fi; }
 
 lint: install
 	$(VENV)/bin/ruff check hgkiemtra workflows tests bench

@@ -12,6 +12,7 @@ from flask import Flask
 from hgkiemtra.celery_app import celery_init_app
 from hgkiemtra.config import Settings, load_settings
 from hgkiemtra.extensions import db, migrate
+from hgkiemtra.web import init_web
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -26,6 +27,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _tune_engine()
     _register_blueprints(app)
+    init_web(app)
     _register_cli(app)
     celery_init_app(app)
     return app
@@ -77,8 +79,10 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from hgkiemtra.api import bp as api_bp
+    from hgkiemtra.core.health import bp as health_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -19,6 +19,7 @@ from hgkiemtra.config import Settings
 
 TICK_TASK = "hgkiemtra.reminders.tasks.tick"
 TICK_SECONDS = 60.0
+LOCKED_SCHEDULER = "hgkiemtra.reminders.beat_lock:LockedScheduler"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -71,6 +72,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             },
         },
         "beat_schedule_filename": str(Path(settings.INSTANCE_DIR) / "celerybeat-schedule"),
+        # With Redis, several beats may run: only the one holding the lock sends.
+        **({"beat_scheduler": LOCKED_SCHEDULER} if settings.REDIS_URL else {}),
     }
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from hgkiemtra.core.db import db
+from hgkiemtra.deadlines import cli as deadlines_cli
 from hgkiemtra.people import cli as people_cli
 from hgkiemtra.reminders import cli as reminders_cli
 
@@ -21,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     reminders_cli.register(app)
     people_cli.register(app)
+    deadlines_cli.register(app)
 
 
 @click.group("audit", help="Check the tamper-evident audit trail.")

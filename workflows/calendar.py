@@ -149,6 +149,17 @@ class WorkingCalendar:
         """The last day of a period of ``amount`` ``unit`` counted from ``start``."""
         return self.compute(start, amount, unit).due
 
+    def working_days_before(self, day: date, count: int) -> date:
+        """The working day ``count`` working days before ``day`` (``day`` itself for 0)."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        counted = 0
+        while counted < count:
+            day -= timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
         sign = 1

@@ -54,3 +54,42 @@ def add_message(
     )
     db.session.add(message)
     return message
+
+
+def insert_ignoring_duplicates(model: type[Any], values: dict[str, Any],
+                               unique: list[str]) -> bool:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING on PostgreSQL and SQLite alike.
+
+    True when the row was written, False when one with the same unique values
+    already exists (written by this transaction or a concurrent one).
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    else:  # pragma: no cover - only the two supported databases
+        raise RuntimeError(f"unsupported database {dialect}")
+    key_columns = list(model.__table__.primary_key.columns)
+    stmt = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+        .returning(*key_columns)
+    )
+    # RETURNING, not rowcount: the ORM-enabled INSERT reports no row count.
+    return db.session.execute(stmt).first() is not None
+
+
+def add_message_once(
+    key: str,
+    kind: str,
+    payload: dict[str, Any],
+    recipient_id: int | None = None,
+    case_id: int | None = None,
+) -> bool:
+    """Write an outbox row unless one with ``key`` exists; True if written."""
+    return insert_ignoring_duplicates(
+        OutboxMessage,
+        {"key": key, "kind": kind, "payload": payload, "recipient_id": recipient_id,
+         "case_id": case_id},
+        ["key"],
+    )

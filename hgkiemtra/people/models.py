@@ -111,10 +111,32 @@ class User(db.Model):
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     # A user may also be a Party member; used for conflict-of-interest checks.
     member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
+    # Raised on logout and on password change: every session signed with an
+    # older value stops working (sessions carry it in their login id).
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    # Deadline reminders: "immediate" (one mail each) or "digest" (one mail a day).
+    reminder_mode: Mapped[str] = mapped_column(
+        sa.String(10), default="immediate", server_default="immediate"
+    )
+    # The secret in the address of the user's iCalendar feed (calendar apps
+    # cannot sign in); None: no feed. A new one makes the old address stop working.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # The interface Flask-Login expects (is_active is the column above).
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The login id kept in the session: '<id>.<session_version>'."""
+        return f"{self.id}.{self.session_version}"
+
+    __table_args__ = (
+        sa.CheckConstraint("reminder_mode in ('immediate', 'digest')", name="reminder_mode"),
     )
 
 

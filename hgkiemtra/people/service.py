@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from hgkiemtra.auth.passwords import hash_password
 from hgkiemtra.core.db import db
-from hgkiemtra.core.errors import ValidationFailed
+from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.core.text import search_key
 from hgkiemtra.people.models import Member, Organisation, OrgLevel, RoleAssignment, User
 from workflows.engine import Role
@@ -79,7 +79,7 @@ def create_user(
     user = User(
         email=email,
         full_name=full_name.strip() or email,
-        password_hash=hash_password(password) if password else None,
+        password_hash=hash_password(password, (email,)) if password else None,
         locale=locale,
     )
     db.session.add(user)
@@ -97,6 +97,27 @@ def grant_role(user: User, role: str, org_id: int) -> RoleAssignment:
         raise ValidationFailed(f"Vai trò không hợp lệ: {role} (chọn: {known})") from None
     if db.session.get(Organisation, org_id) is None:
         raise ValidationFailed(f"Không có tổ chức đảng mã số {org_id}")
+    if any(a.role == role and a.org_id == org_id for a in user.roles):
+        raise ValidationFailed("Người dùng đã có vai trò này ở tổ chức này")
     assignment = RoleAssignment(role=role, org_id=org_id)
     user.roles.append(assignment)
     return assignment
+
+
+def revoke_role(user: User, assignment_id: int) -> RoleAssignment:
+    """Take one role assignment away from ``user``. Flushes."""
+    assignment = next((a for a in user.roles if a.id == assignment_id), None)
+    if assignment is None:
+        raise NotFound(f"Người dùng không có phân quyền mã số {assignment_id}")
+    user.roles.remove(assignment)
+    db.session.flush()
+    return assignment
+
+
+def set_active(user: User, is_active: bool) -> User:
+    """Lock or unlock an account; locking also ends its sessions. Flushes."""
+    if user.is_active and not is_active:
+        user.session_version += 1
+    user.is_active = is_active
+    db.session.flush()
+    return user

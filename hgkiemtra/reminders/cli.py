@@ -1,5 +1,6 @@
-"""``hgkiemtra serve | worker | beat | outbox ...``: running the web UI, the
-Celery worker and beat, and operating the outbox by hand."""
+"""``hgkiemtra serve | worker | beat | outbox ... | reminders ...``: running the
+web UI, the Celery worker and beat, operating the outbox by hand, and the
+reminder policy."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ WORKER_STOP_SECONDS = 15
 
 
 def register(app: Flask) -> None:
-    for command in (serve_command, worker_command, beat_command, outbox_group):
+    for command in (serve_command, worker_command, beat_command, outbox_group, reminders_group):
         app.cli.add_command(command)
 
 
@@ -163,3 +164,89 @@ def outbox_resend(message_ids: tuple[int, ...]) -> None:
         raise click.ClickException(f"{exc.message} ({message_id})") from None
     db.session.commit()
     click.echo(f"outbox: {len(message_ids)} row(s) pending again")
+
+
+# --- reminders -----------------------------------------------------------
+
+
+@click.group("reminders", help="Deadline reminders: policy per role, user modes, re-planning.")
+def reminders_group() -> None:
+    pass
+
+
+@reminders_group.group("policy", help="Which reminders each recipient role gets.")
+def policy_group() -> None:
+    pass
+
+
+@policy_group.command("show")
+def policy_show() -> None:
+    """Every role's policy (stored, or the default)."""
+    from hgkiemtra.reminders.policy import current_policies
+
+    for role, policy in current_policies().items():
+        offsets = ",".join(str(n) for n in policy.offsets_before) or "-"
+        click.echo(f"{role:<10} before: {offsets:<8} on the day: "
+                   f"{'yes' if policy.on_the_day else 'no':<4} overdue after: "
+                   f"{policy.escalate_after_days} day(s), then every "
+                   f"{policy.overdue_every_days} day(s)")
+
+
+@policy_group.command("set")
+@click.argument("role", type=click.Choice(["leader", "member", "directing", "chair"]))
+@click.option("--offsets", help="Working days before the deadline, e.g. 7,3,1 (empty: none).")
+@click.option("--on-the-day/--not-on-the-day", default=None)
+@click.option("--overdue-every", type=click.IntRange(0, 365),
+              help="Repeat overdue mails every N days (0: once).")
+@click.option("--escalate-after", type=click.IntRange(0, 365),
+              help="First overdue mail N days after the deadline (0: none).")
+def policy_set(role: str, offsets: str | None, on_the_day: bool | None,
+               overdue_every: int | None, escalate_after: int | None) -> None:
+    """Change ROLE's policy and re-plan the reminders of every open deadline."""
+    from hgkiemtra.auth.permissions import Actor
+    from hgkiemtra.core.errors import DomainError
+    from hgkiemtra.reminders.policy import set_policy
+
+    parsed = None
+    if offsets is not None:
+        try:
+            parsed = [int(n) for n in offsets.split(",") if n.strip()]
+        except ValueError:
+            raise click.BadParameter("a comma-separated list of whole numbers",
+                                     param_hint="--offsets") from None
+    try:
+        set_policy(Actor.system(), role, offsets_before=parsed, on_the_day=on_the_day,
+                   overdue_every_days=overdue_every, escalate_after_days=escalate_after)
+    except DomainError as exc:
+        db.session.rollback()
+        reasons = "; ".join((exc.details or {}).get("reasons", []))
+        raise click.ClickException(f"{exc.message}{': ' + reasons if reasons else ''}") from None
+    db.session.commit()
+    click.echo(f"reminders: policy of {role} changed; open deadlines re-planned")
+
+
+@reminders_group.command("mode")
+@click.argument("email")
+@click.argument("mode", type=click.Choice(["immediate", "digest"]))
+def reminders_mode(email: str, mode: str) -> None:
+    """One mail per reminder (immediate) or one a day at 07:30 (digest)."""
+    from hgkiemtra.people.service import find_user
+    from hgkiemtra.reminders.policy import set_reminder_mode
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    set_reminder_mode(user.id, mode)
+    db.session.commit()
+    click.echo(f"reminders: {email} now gets {mode} reminders")
+
+
+@reminders_group.command("replan")
+def reminders_replan() -> None:
+    """Re-plan the reminders of every open deadline (e.g. after upgrading)."""
+    from hgkiemtra.core.db import utcnow
+    from hgkiemtra.reminders.planning import replan_open_deadlines
+
+    count = replan_open_deadlines(utcnow())
+    db.session.commit()
+    click.echo(f"reminders: {count} open deadline(s) re-planned")

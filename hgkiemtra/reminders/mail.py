@@ -108,7 +108,7 @@ def _case_transition(message: OutboxMessage, base_url: str) -> dict[str, Any]:
     case = db.session.get(Case, message.case_id) if message.case_id else None
     if case is None:
         raise Undeliverable(f"case {message.case_id} no longer exists")
-    labels = _labels(case)
+    labels = labels_of(case)
     to_state = str(payload.get("to_state", case.state))
     from_state = str(payload.get("from_state") or "")
     event = str(payload.get("event", ""))
@@ -125,7 +125,8 @@ def _case_transition(message: OutboxMessage, base_url: str) -> dict[str, Any]:
     }
 
 
-def _labels(case: Case) -> dict[tuple[str, str], str]:
+def labels_of(case: Case) -> dict[tuple[str, str], str]:
+    """Labels of the states and events of the case's workflow."""
     try:
         definition = registry.get(case.workflow_name, case.workflow_version)
     except Exception:  # noqa: BLE001 - an unknown definition only costs the labels
@@ -220,3 +221,7 @@ def mailer_from_settings(settings: Settings) -> Mailer:
     else:
         transport = SinkTransport()
     return Mailer(transport=transport, base_url=settings.BASE_URL)
+
+
+# Renderers of the other kinds register themselves on import.
+from hgkiemtra.reminders import deadline_mail  # noqa: E402, F401

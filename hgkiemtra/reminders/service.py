@@ -35,6 +35,7 @@ from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.core.outbox import OutboxMessage
 from hgkiemtra.reminders.mail import Mailer, Undeliverable, render
+from hgkiemtra.reminders.models import SinkMail
 
 log = logging.getLogger(__name__)
 
@@ -218,3 +219,36 @@ def resend(message_id: int) -> OutboxMessage:
     message.next_attempt_at = None
     db.session.flush()
     return message
+
+
+# --- reading, for the admin screens ----------------------------------------
+
+PAGE_SIZE = 50
+STATUSES = ("pending", "sending", "sent", "failed")
+
+
+def list_outbox(status: str | None = None, page: int = 1,
+                per_page: int = PAGE_SIZE) -> tuple[list[OutboxMessage], int]:
+    """One page of outbox rows, newest first, and how many there are in all."""
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed(f"Trạng thái phải là một trong: {', '.join(STATUSES)}")
+    query = sa.select(OutboxMessage)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return _page(query.order_by(OutboxMessage.id.desc()), page, per_page)
+
+
+def list_sink_mails(page: int = 1, per_page: int = PAGE_SIZE,
+                    to_addr: str | None = None) -> tuple[list[SinkMail], int]:
+    """One page of the local mail sink, newest first, and the total."""
+    query = sa.select(SinkMail)
+    if to_addr:
+        query = query.where(SinkMail.to_addr == to_addr)
+    return _page(query.order_by(SinkMail.id.desc()), page, per_page)
+
+
+def _page(query: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
+    page, per_page = max(page, 1), min(max(per_page, 1), 500)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return rows, int(total)

@@ -1,21 +1,25 @@
 """Celery tasks: thin wrappers taking ids; the delivery service does the work.
 
-No long ETA or countdown tasks: the outbox row is the schedule (its status
-and ``next_attempt_at``), and ``tick`` (every minute, from beat) picks up
-whatever is due. Each task ends with a commit, its last commit point.
+No long ETA or countdown tasks: the ``reminders`` rows (``due_at``) and the
+outbox rows (status, ``next_attempt_at``) are the schedule, and ``tick``
+(every minute, from beat) picks up whatever is due. Each task ends with a
+commit, its last commit point.
 """
 
 from __future__ import annotations
+
+import logging
 
 from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from hgkiemtra.core.db import db
-from hgkiemtra.reminders import service
+from hgkiemtra.core.db import db, utcnow
+from hgkiemtra.reminders import scheduler, service
 from hgkiemtra.reminders.mail import Mailer, mailer_from_settings
 
 TICK_BATCH = 200
+log = logging.getLogger(__name__)
 
 
 def _mailer() -> Mailer:
@@ -24,10 +28,16 @@ def _mailer() -> Mailer:
 
 @shared_task(name="hgkiemtra.reminders.tasks.tick", ignore_result=True)
 def tick() -> dict[str, int]:
-    """Deliver what is due in the outbox (a later issue adds deadline reminders here)."""
+    """Turn due reminders into outbox rows (and digests), then deliver what is due."""
+    try:
+        result = scheduler.run(utcnow())
+    except Exception:  # noqa: BLE001 - delivery must go on; the next tick retries
+        db.session.rollback()
+        log.exception("reminders: the scheduling step failed; delivering anyway")
+        result = {}
     outcomes = service.relay(_mailer(), limit=TICK_BATCH)
     db.session.commit()
-    return dict(outcomes)
+    return {**result, **outcomes}
 
 
 @shared_task(

@@ -23,6 +23,12 @@ def _invoke(application, *args):
         return application.test_cli_runner().invoke(args=list(args))
 
 
+def _dispose(application) -> None:
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture()
 def empty_database(database_url):
     admin = make_url(database_url)
@@ -59,10 +65,11 @@ def test_postgresql_round_trip(app, committed, storage_dir, empty_database, tmp_
     assert blob.read_bytes() == b"%PDF-1.4 quyet dinh"
     with target.app_context():
         assert db.session.query(CaseEvent).count() == 4
-        db.engine.dispose()
+    _dispose(target)
 
     again = _invoke(target, "restore", str(archive))
     assert again.exit_code != 0 and "not empty" in again.output
+    _dispose(target)
 
 
 def test_damaged_archive_is_refused(app, committed, empty_database, tmp_path):
@@ -76,9 +83,8 @@ def test_damaged_archive_is_refused(app, committed, empty_database, tmp_path):
     target = create_app({"ENV": "testing", "SECRET_KEY": TEST_SECRET_KEY,
                          "INSTANCE_DIR": str(tmp_path / "i"), "DATABASE_URL": empty_database})
     result = _invoke(target, "restore", str(archive))
+    _dispose(target)
     assert result.exit_code != 0
-    with target.app_context():
-        db.engine.dispose()
 
 
 def test_sqlite_round_trip(tmp_path):
@@ -99,3 +105,5 @@ def test_sqlite_round_trip(tmp_path):
     assert result.exit_code == 0, result.output
     with target.app_context():
         assert db.session.query(CaseEvent).count() == 3
+    _dispose(target)
+    _dispose(source)

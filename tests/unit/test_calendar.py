@@ -24,6 +24,16 @@ CAL = WorkingCalendar()
         (date(2025, 5, 2), False),
         (date(2026, 11, 28), False),  # Saturday
         (date(2026, 11, 30), True),  # Monday
+        (date(2025, 1, 24), True),  # Friday before Tết Ất Tỵ
+        (date(2025, 1, 27), False),  # 28 Tết (the 2025 break ran 25/1 - 2/2)
+        (date(2025, 1, 31), False),  # Mùng 3
+        (date(2025, 2, 3), True),
+        (date(2025, 9, 1), False),  # National Day: two days in 2025
+        (date(2027, 2, 4), False),  # 28 Tết Đinh Mùi
+        (date(2027, 2, 10), False),  # Mùng 5 (Tết's first day was a Saturday: substituted)
+        (date(2027, 2, 11), True),
+        (date(2027, 5, 3), False),  # 1/5/2027 is a Saturday: observed on Monday
+        (date(2027, 11, 24), False),  # Vietnam Cultural Day, a holiday from 2026
     ],
 )
 def test_is_working_day(day, working):
@@ -42,6 +52,10 @@ def test_is_working_day(day, working):
         (date(2026, 1, 31), 1, "months", date(2026, 3, 2)),  # 28/2 is a Saturday -> Mon 2/3
         (date(2025, 12, 31), 2, "months", date(2026, 3, 2)),  # 28/2/2026 is a Saturday
         (date(2026, 3, 17), 1, "months", date(2026, 4, 17)),  # a plain Friday
+        (date(2025, 1, 24), 1, "working_days", date(2025, 2, 3)),  # across Tết 2025
+        (date(2027, 2, 3), 2, "working_days", date(2027, 2, 12)),  # across Tết 2027
+        (date(2025, 4, 25), 2, "working_days", date(2025, 4, 28)),  # Sat 26/4/2025 worked
+        (date(2025, 4, 29), 1, "working_days", date(2025, 5, 5)),  # 30/4, 1/5, 2/5 off
     ],
 )
 def test_add(start, amount, unit, due):
@@ -74,3 +88,17 @@ def test_bad_amounts(bad):
         CAL.add(date(2026, 1, 1), bad, "working_days")
     with pytest.raises(ValueError):
         CAL.add(date(2026, 1, 1), 1, "fortnights")
+
+
+@pytest.mark.parametrize(
+    ("day", "count", "expected"),
+    [
+        (date(2026, 2, 26), 3, date(2026, 2, 23)),  # back across nothing
+        (date(2026, 2, 23), 1, date(2026, 2, 13)),  # back across Tết and a weekend
+        (date(2026, 2, 26), 7, date(2026, 2, 10)),
+        (date(2026, 2, 26), 0, date(2026, 2, 26)),
+    ],
+)
+def test_working_days_before(day, count, expected):
+    assert CAL.working_days_before(day, count) == expected
+    assert CAL.working_days_between(expected, day) == count

@@ -6,7 +6,8 @@ import sys
 
 def test_importing_workflows_loads_no_flask_sqlalchemy_or_celery():
     code = (
-        "import sys, workflows, workflows.registry, workflows.calendar, workflows.guards;"
+        "import sys, workflows, workflows.registry, workflows.calendar, workflows.guards,"
+        " workflows.reminders;"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'flask', 'sqlalchemy', 'celery', 'flask_sqlalchemy', 'hgkiemtra'});"
         "print(','.join(bad))"

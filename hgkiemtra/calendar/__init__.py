@@ -1,0 +1,1 @@
+"""The deadline calendar: a month view in the UI and an iCalendar feed per user."""
