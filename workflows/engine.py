@@ -90,6 +90,16 @@ class GuardContext:
 GuardResult = tuple[bool, str]
 Guard = Callable[[GuardContext], GuardResult]
 
+# Guards that judge the event's own input (its fields): asking "could this
+# event fire here?" before the user filled the form must not evaluate them.
+_INPUT_GUARDS: set[Guard] = set()
+
+
+def input_guard(guard: Guard) -> Guard:
+    """Mark a guard as judging the event's input rather than the case."""
+    _INPUT_GUARDS.add(guard)
+    return guard
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -258,9 +268,19 @@ class WorkflowDefinition:
         return [e for e in self.events if e.name in triggers]
 
     def check(
-        self, event_name: str, context: GuardContext, roles: frozenset[Role] | set[Role]
+        self,
+        event_name: str,
+        context: GuardContext,
+        roles: frozenset[Role] | set[Role],
+        *,
+        with_input: bool = True,
     ) -> EventCheck:
-        """Can ``event_name`` fire from ``context.state`` for an actor holding ``roles``?"""
+        """Can ``event_name`` fire from ``context.state`` for an actor holding ``roles``?
+
+        ``with_input=False`` asks whether it could fire given the right input:
+        the note, the event's fields and the guards marked ``input_guard`` are
+        not checked; every other guard is.
+        """
         event = self.event_map.get(event_name)
         if event is None:
             raise TransitionNotAllowed(f"Quy trình '{self.name}' không có sự kiện '{event_name}'")
@@ -276,13 +296,15 @@ class WorkflowDefinition:
         if not role_ok:
             needed = ", ".join(sorted(ROLE_LABELS_VI[r] for r in event.roles))
             reasons.append(f"Cần vai trò: {needed}")
-        if event.requires_note and not context.note.strip():
+        if with_input and event.requires_note and not context.note.strip():
             reasons.append("Cần ghi rõ lý do")
-        for spec in event.fields:
+        for spec in event.fields if with_input else ():
             problem = spec.validate(context.event_data.get(spec.name))
             if problem:
                 reasons.append(problem)
         for guard in event.guards:
+            if not with_input and guard in _INPUT_GUARDS:
+                continue
             ok, reason = guard(context)
             if not ok:
                 reasons.append(reason)

@@ -7,7 +7,7 @@ from typing import Any
 
 from workflows import discipline
 from workflows.discipline import FORM_LABELS_VI
-from workflows.engine import Guard, GuardContext, GuardResult
+from workflows.engine import Guard, GuardContext, GuardResult, input_guard
 
 OK: GuardResult = (True, "")
 
@@ -127,6 +127,7 @@ def subject_is_lower_organisation(ctx: GuardContext) -> GuardResult:
     return OK
 
 
+@input_guard
 def conclusion_recorded(ctx: GuardContext) -> GuardResult:
     """Combined track (quy trình kép): the decision carries the inspection's conclusion."""
     if fact(ctx, "conclusion"):

@@ -15,7 +15,7 @@ from datetime import date
 from workflows import discipline
 from workflows.calendar import WorkingCalendar
 from workflows.discipline import FORM_LABELS_VI, RuleSet, TallyResult
-from workflows.engine import Guard, GuardContext, GuardResult
+from workflows.engine import Guard, GuardContext, GuardResult, input_guard
 from workflows.guards import OK, fact, fact_date, forms_for, is_yes
 
 VOTE_FIELDS: tuple[tuple[str, str], ...] = (  # field, form key (heaviest first)
@@ -110,6 +110,7 @@ def _label(form: str | None) -> str:
     return FORM_LABELS_VI.get(form or "", "không hình thức nào")
 
 
+@input_guard
 def ballot_valid(ctx: GuardContext) -> GuardResult:
     found = verdict(ctx)
     return (False, found.problem) if found.problem else OK
@@ -205,6 +206,7 @@ def decision_lapsed(ctx: GuardContext) -> GuardResult:
 # --------------------------------------------------------------------------- deferral
 
 
+@input_guard
 def deferral_grounds(ctx: GuardContext) -> GuardResult:
     """Pregnancy, a child under 12 months or serious illness (QĐ 296 art. 8(7), §2.8)."""
     if ctx.subject_type != "member":

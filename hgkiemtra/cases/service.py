@@ -239,14 +239,11 @@ def allowed_events(actor: Actor, case: Case, now: datetime | None = None) -> lis
     """
     definition = definition_of(case)
     roles = actor.roles_for(case.organisation.path)
-    ctx = guard_context(case, {}, "-", local_today(now))
-    checks = []
-    for event in definition.events_from(case.state):
-        check = definition.check(event.name, ctx, roles)
-        field_names = {f.name for f in event.fields}
-        reasons = tuple(r for r in check.reasons if not any(f"'{n}'" in r for n in field_names))
-        checks.append(EventCheck(event, not reasons, reasons, check.from_state_ok, check.role_ok))
-    return checks
+    ctx = guard_context(case, {}, "", local_today(now))
+    return [
+        definition.check(event.name, ctx, roles, with_input=False)
+        for event in definition.events_from(case.state)
+    ]
 
 
 def history(actor: Actor, case_id: int) -> list[CaseEvent]:

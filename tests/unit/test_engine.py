@@ -129,3 +129,33 @@ def test_choice_field_rejects_non_strings(value):
 
     spec = FieldSpec("form", "choice", "Form", choices=(("warning", "Cảnh cáo"),))
     assert spec.validate(value) is not None
+
+
+def test_allowed_events_do_not_judge_input_not_yet_given():
+    """Before the form is filled, only the case can block an event, not its missing input."""
+    from workflows.engine import input_guard
+
+    calls = []
+
+    @input_guard
+    def needs_form(ctx):
+        calls.append(ctx)
+        return (bool(ctx.event_data.get("x")), "x missing")
+
+    d = _definition(GOOD_STATES, (EventDef("finish", ("a",), "z", "F", ALL, guards=(needs_form,),
+                                           requires_note=True),))
+    assert d.check("finish", _ctx("a"), {Role.CHAIR}, with_input=False).allowed
+    assert calls == []
+    full = d.check("finish", _ctx("a"), {Role.CHAIR})
+    assert not full.allowed and "x missing" in full.reasons
+
+
+def test_every_vote_and_deferral_event_is_offered_before_input():
+    from workflows.engine import Role as R
+
+    d = registry.for_kind("discipline")
+    ctx = GuardContext(state="concluded", subject_type="member", case_data={}, event_data={},
+                       note="", today=date(2026, 11, 30),
+                       subject_facts={"status": "full", "positions": ["x"]})
+    assert d.check("vote", ctx, set(R), with_input=False).allowed
+    assert d.check("defer", ctx, set(R), with_input=False).allowed
