@@ -122,7 +122,7 @@ def build_month(actor: Actor, first: date, today: date, user_id: int | None = No
     by_day: dict[date, list[Item]] = {}
     for deadline, case in found:
         by_day.setdefault(deadline.due_on, []).append(
-            Item(deadline, case, deadline.due_on < today))
+            Item(deadline, case, deadline.paused_since is None and deadline.due_on < today))
     cal = working_calendar()
     reasons = {r.day: r.reason for r in db.session.scalars(
         sa.select(CalendarOverride).where(CalendarOverride.day.between(start, end)))}

@@ -125,7 +125,8 @@ def overdue_ids(case_ids: Sequence[int], today: date) -> set[int]:
         return set()
     rows = db.session.execute(
         sa.select(Deadline.case_id)
-        .where(Deadline.case_id.in_(case_ids), Deadline.status == "open", Deadline.due_on < today)
+        .where(Deadline.case_id.in_(case_ids), Deadline.status == "open",
+               Deadline.paused_since.is_(None), Deadline.due_on < today)
         .distinct()
     )
     return set(rows.scalars())
