@@ -6,6 +6,7 @@ import sys
 from datetime import date
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 from flask.cli import FlaskGroup
 
@@ -76,12 +77,16 @@ def deadline_command(start: str, amount: int, unit: str) -> None:
                                  param_hint="--from") from None
     try:
         calendar = working_calendar()
-    except Exception:  # noqa: BLE001 - no schema yet: national calendar only
+    except sa.exc.DBAPIError:
+        # No schema yet (before `db upgrade`): the national calendar alone.
         from workflows.calendar import WorkingCalendar
 
         db.session.rollback()
         calendar = WorkingCalendar()
-    result = calendar.compute(anchor, amount, unit)
+    try:
+        result = calendar.compute(anchor, amount, unit)
+    except (ValueError, OverflowError) as exc:
+        raise click.ClickException(f"cannot compute that deadline: {exc}") from None
     click.echo(result.due.isoformat())
     click.echo(result.explain())
 
