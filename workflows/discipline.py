@@ -309,6 +309,16 @@ def _check_ballots(ballots: Mapping[str, int], members: int) -> list[tuple[str, 
     return sorted(forms, key=lambda kv: SEVERITY_ORDER.index(kv[0]))
 
 
+def form_threshold(form: str, *, approving_expulsion: bool = False,
+                   rule_set: RuleSet | None = None) -> Threshold:
+    """The share of the full membership ``form`` needs (see ``count_votes``)."""
+    rules = rule_set or RULE_SETS[-1]
+    if _check_form(form) == "expulsion":
+        param = rules.expulsion_approval if approving_expulsion else rules.expulsion_proposal
+        return param.value
+    return rules.dissolution.value if form == "dissolution" else rules.majority.value
+
+
 def count_votes(ballots: Mapping[str, int], members: int, *, approving_expulsion: bool = False,
                 rule_set: RuleSet | None = None) -> TallyResult:
     """Count a secret ballot listing all forms (domain.md §3.3, rows 3-2, 3-4, 3-5).
@@ -332,10 +342,7 @@ def count_votes(ballots: Mapping[str, int], members: int, *, approving_expulsion
     forms = _check_ballots(ballots, members)
 
     def threshold(form: str) -> Threshold:
-        if form == "expulsion":
-            param = rules.expulsion_approval if approving_expulsion else rules.expulsion_proposal
-            return param.value
-        return rules.dissolution.value if form == "dissolution" else rules.majority.value
+        return form_threshold(form, approving_expulsion=approving_expulsion, rule_set=rules)
 
     running: list[tuple[str, int]] = []
     total = 0

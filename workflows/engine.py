@@ -89,6 +89,9 @@ class GuardContext:
 
 GuardResult = tuple[bool, str]
 Guard = Callable[[GuardContext], GuardResult]
+# What an event works out from the facts once its checks pass (e.g. a vote's
+# outcome): pure, JSON-ready values recorded with the event's own data.
+Derive = Callable[[GuardContext], Mapping[str, Any]]
 
 # Guards that judge the event's own input (its fields): asking "could this
 # event fire here?" before the user filled the form must not evaluate them.
@@ -196,6 +199,9 @@ class EventDef:
     # The kind of linked case the service opens after this transition (same
     # subject and owning organisation), e.g. supervision -> inspection.
     spawns: str | None = None
+    # Values computed from the facts after the checks pass, recorded in the
+    # audit event's data and the case's data beside the fields (``derived_data``).
+    derive: Derive | None = None
 
 
 @dataclass(frozen=True)
@@ -309,6 +315,23 @@ class WorkflowDefinition:
             if not ok:
                 reasons.append(reason)
         return EventCheck(event, not reasons, tuple(reasons), from_state_ok, role_ok)
+
+    def derived_data(self, event_name: str, context: GuardContext) -> dict[str, Any]:
+        """What ``event_name`` derives from ``context`` (empty when it derives nothing).
+
+        Call it only once the event's check passed. A derived key may not
+        shadow one of the event's fields: the input as given is recorded as is.
+        """
+        event = self.event_map.get(event_name)
+        if event is None:
+            raise TransitionNotAllowed(f"Quy trình '{self.name}' không có sự kiện '{event_name}'")
+        if event.derive is None:
+            return {}
+        derived = dict(event.derive(context))
+        clash = sorted(set(derived) & {f.name for f in event.fields})
+        if clash:
+            raise ValueError(f"event '{event_name}' derives its own fields: {', '.join(clash)}")
+        return derived
 
     def fire(self, event_name: str, state: str) -> str:
         """The state after ``event_name`` fires from ``state``; the machine decides."""

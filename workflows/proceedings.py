@@ -2,108 +2,29 @@
 
 The vote event records the secret ballot as integer fields (``votes_<form>``
 and ``members_total``), the body that voted (``body_level``, ``body_kind``)
-and the dates; every later guard recomputes the verdict from those facts
-with ``discipline.count_votes``, ``can_decide`` and ``enforcement_outcome``,
-so the outcome is derived, never typed in (domain.md §3.3, §3.4, §9.4).
+and the dates; ``workflows.ballots`` counts it with ``discipline.count_votes``,
+``can_decide`` and the limitation period, and the vote records that outcome
+(``derive_vote``). The later guards read it (``ballots.verdict``), so the
+outcome is derived, never typed in (domain.md §3.3, §3.4, §9.4).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from workflows import discipline
+from workflows.ballots import VOTE_FIELDS, derive_vote, rule_set_for, verdict
 from workflows.calendar import WorkingCalendar
-from workflows.discipline import FORM_LABELS_VI, RuleSet, TallyResult
+from workflows.discipline import FORM_LABELS_VI
 from workflows.engine import Guard, GuardContext, GuardResult, input_guard
-from workflows.guards import OK, fact, fact_date, forms_for, is_yes
+from workflows.guards import OK, fact, fact_date, is_yes
 
-VOTE_FIELDS: tuple[tuple[str, str], ...] = (  # field, form key (heaviest first)
-    ("votes_expulsion", "expulsion"),
-    ("votes_dissolution", "dissolution"),
-    ("votes_removal", "removal"),
-    ("votes_warning", "warning"),
-    ("votes_reprimand", "reprimand"),
-    ("votes_none", "none"),
-)
-
-
-def rule_set_for(day: date) -> RuleSet:
-    """The discipline rule set in force on ``day`` (the earliest one before QĐ 30)."""
-    return discipline.rule_set_on(max(day, discipline.RULE_SETS[0].in_force_from))
-
-
-def subject_kind(ctx: GuardContext) -> str:
-    if ctx.subject_type == "organisation":
-        return "organisation"
-    return "probationary_member" if ctx.subject_facts.get("status") == "probationary" else "member"
-
-
-def subject_of(ctx: GuardContext) -> discipline.Subject:
-    """The subject as far as authority depends on it, from the facts and the vote event."""
-    kind = subject_kind(ctx)
-    if kind == "organisation":
-        return discipline.Subject(kind, level=ctx.subject_facts.get("level"),
-                                  superior_level=ctx.subject_facts.get("parent_level"),
-                                  violation_domain=fact(ctx, "violation_domain") or "quality")
-    return discipline.Subject(
-        kind, is_committee_member_at=fact(ctx, "subject_committee_level"),
-        managed_by_level=fact(ctx, "subject_managed_by_level"),
-        violation_domain=fact(ctx, "violation_domain") or "quality",
-        holds_post=bool(ctx.subject_facts.get("positions")),
-    )
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the recorded vote means, or ``problem`` when it cannot be counted."""
-
-    tally: TallyResult | None = None
-    authority: tuple[bool, str] = (False, "")
-    expired: bool = False
-    problem: str = ""
-
-    @property
-    def adopted(self) -> str | None:
-        return self.tally.adopted if self.tally else None
-
-
-def verdict(ctx: GuardContext) -> Verdict:
-    voted_on = fact_date(ctx, "voted_on")
-    members, body_level, body_kind = (fact(ctx, "members_total"), fact(ctx, "body_level"),
-                                      fact(ctx, "body_kind"))
-    if voted_on is None or not isinstance(members, int) or not body_level or not body_kind:
-        return Verdict(problem="Chưa có kết quả biểu quyết (ngày, số thành viên, cơ quan)")
-    ballots = {form: fact(ctx, name) or 0 for name, form in VOTE_FIELDS}
-    allowed = set(forms_for(ctx.subject_type, dict(ctx.subject_facts))) | {"none"}
-    wrong = [FORM_LABELS_VI[f] for f, v in ballots.items() if v and f not in allowed]
-    if wrong:
-        return Verdict(problem=f"Có phiếu cho hình thức không áp dụng với đối tượng: "
-                               f"{', '.join(wrong)}")
-    rules = rule_set_for(voted_on)
-    try:
-        tally = discipline.count_votes({f: v for f, v in ballots.items() if v}, members,
-                                       approving_expulsion=body_kind != "cell", rule_set=rules)
-    except ValueError as exc:
-        return Verdict(problem=f"Kết quả biểu quyết không hợp lệ: {exc}")
-    if tally.adopted is None:
-        return Verdict(tally)
-    try:
-        return _judge(ctx, tally, tally.adopted, voted_on, body_level, body_kind)
-    except ValueError as exc:
-        return Verdict(problem=f"Không xác định được thẩm quyền, thời hiệu: {exc}")
-
-
-def _judge(ctx: GuardContext, tally: TallyResult, form: str, voted_on: date, body_level: str,
-           body_kind: str) -> Verdict:
-    subject = subject_of(ctx)
-    authority = discipline.can_decide(body_level, body_kind, subject, form,
-                                      body_can_admit_members=is_yes(ctx, "body_can_admit_members"))
-    ended = fact_date(ctx, "violation_ended_on")
-    expired = ended is not None and ended <= voted_on and discipline.limitation_expired(
-        subject.kind, form, ended, voted_on, fact(ctx, "limitation_category") or None,
-        new_violation_on=fact_date(ctx, "new_violation_on"))
-    return Verdict(tally, authority, expired)
+__all__ = [
+    "VOTE_FIELDS", "adopted_within_authority", "ballot_valid", "beyond_authority",
+    "decision_lapsed", "deferral_ended", "deferral_grounds", "derive_vote",
+    "extension_within_maximum", "form_is_adopted", "form_lapses", "form_permanent",
+    "limitation_expired", "nothing_adopted", "suspension_ends", "suspension_term_over",
+]
 
 
 def _label(form: str | None) -> str:

@@ -1,9 +1,10 @@
 """The numbers and lists on the dashboards, always within the actor's scope.
 
 Inspectors see their own cases and next deadlines; committee members and
-chairs see what awaits the committee and, per phase, how many open cases are
-overdue or due within the week. (Programmes and votes do not exist yet, so
-their panels are not shown at all rather than filled with made-up numbers.)
+chairs see what awaits the committee (review, and the votes: ``cases.votes``)
+and, per phase, how many open cases are overdue or due within the week.
+(Programmes do not exist yet, so their panel is not shown at all rather than
+filled with made-up numbers.)
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def _deadline_counts(*conditions: sa.ColumnElement[bool]) -> dict[str, int]:
     stmt = (
         sa.select(Case.phase, sa.func.count(sa.distinct(Case.id)))
         .join(Deadline, Deadline.case_id == Case.id)
-        .where(Deadline.status == "open", *conditions)
+        # A paused clock (a procedure allowing it) is neither late nor due soon.
+        .where(Deadline.status == "open", Deadline.paused_since.is_(None), *conditions)
     )
     return _count_by_phase(stmt)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from hgkiemtra.cases.models import Case, CaseEvent
 from hgkiemtra.cases.service import local_today
+from hgkiemtra.cases.votes import VoteSummary, summarise
 from hgkiemtra.deadlines.models import Deadline
 from workflows.engine import (
     PHASE_LABELS_VI,
@@ -127,6 +128,7 @@ class TimelineItem:
     to_label: str
     facts: list[Fact]
     actor_name: str
+    vote: VoteSummary | None = None  # a ballot's recorded outcome
 
 
 def timeline(definition: WorkflowDefinition, events: Sequence[CaseEvent]) -> list[TimelineItem]:
@@ -141,6 +143,7 @@ def timeline(definition: WorkflowDefinition, events: Sequence[CaseEvent]) -> lis
             to_label=_state_label(definition, event.to_state),
             facts=event_facts(definition, event),
             actor_name=event.actor_label.split(" <")[0],
+            vote=summarise(event.data or {}),
         ))
     return items
 

@@ -284,6 +284,8 @@ def fire_event(
     check = _check_event(actor, case, definition, event, data, note, today)
     if not check.allowed:
         raise GuardFailed("Chưa đủ điều kiện thực hiện", list(check.reasons))
+    # What the event works out (a vote's outcome) is recorded with its data: hashed, kept.
+    data |= _derived(case, definition, event, data, note, today)
     spawns = check.event.spawns
     if spawns:
         links.check_spawn(actor, case, spawns, today)
@@ -329,6 +331,31 @@ def fire_event(
             {"expected_version": expected_version},
         ) from None
     return case
+
+
+def preview_event(
+    actor: Actor, case: Case, event: str, *, data: dict[str, Any], note: str = "",
+    now: datetime | None = None,
+) -> tuple[EventCheck, dict[str, Any]]:
+    """What firing ``event`` would check and derive now, changing nothing.
+
+    Raises like ``fire_event`` for an unknown event or field, a wrong state or
+    role; the derived values are empty while the check fails.
+    """
+    today = local_today(now)
+    definition = definition_of(case)
+    check = _check_event(actor, case, definition, event, dict(data), note, today)
+    if not check.allowed:
+        return check, {}
+    return check, _derived(case, definition, event, data, note, today)
+
+
+def _derived(case: Case, definition: WorkflowDefinition, event: str, data: dict[str, Any],
+             note: str, today: date) -> dict[str, Any]:
+    try:
+        return definition.derived_data(event, guard_context(case, data, note, today))
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), {"event": event}) from None
 
 
 def _conflict(case: Case) -> VersionConflict:

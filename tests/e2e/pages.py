@@ -120,3 +120,60 @@ class CalendarPage(BasePage):
     def open(self, month: str | None = None) -> CalendarPage:
         self.page.goto(f"/calendar?month={month}" if month else "/calendar")
         return self
+
+
+class NewCasePage(BasePage):
+    def open(self, kind: str) -> NewCasePage:
+        self.page.goto(f"/cases/new?kind={kind}")
+        return self
+
+    def open_case(self, title: str) -> CasePage:
+        """Step 1 in the first organisation offered, then the first subject found."""
+        self.page.locator("#org_id").select_option(index=1)
+        self.page.locator("main form[method=get] button").click()
+        self.page.wait_for_load_state()
+        self.page.locator("input[name=subject_id]").first.check()
+        self.page.fill("#title", title)
+        self.page.locator("main form[method=post] button.button--primary").click()
+        self.page.wait_for_load_state()
+        return CasePage(self.page)
+
+
+class VotePage(BasePage):
+    """The committee's meeting and votes page (/cases/<id>/vote)."""
+
+    @classmethod
+    def from_case(cls, case: CasePage, label: str) -> VotePage:
+        case.page.locator(".card--actions .actions a", has_text=label).click()
+        case.page.wait_for_load_state()
+        return cls(case.page)
+
+    def ballot_forms(self) -> list[str]:
+        return [str(t) for t in self.page.locator(".ballot__row:not(.ballot__row--none) "
+                                                  "label[for^=f_votes_]").all_inner_texts()]
+
+    def fill(self, *, body_kind: str, members: int, votes: dict[str, int]) -> VotePage:
+        self.page.select_option("#f_body_kind", body_kind)
+        self.page.fill("#f_members_official", str(members))
+        for form, count in votes.items():
+            self.page.fill(f"#f_votes_{form}", str(count))
+        return self
+
+    def preview(self) -> VotePage:
+        self.page.locator("button[value=preview]").click()
+        self.page.wait_for_load_state()
+        return self
+
+    @property
+    def verdict(self) -> str:
+        return str(self.page.locator("#vote-outcome .vote-outcome__verdict").inner_text())
+
+    @property
+    def explanation(self) -> str:
+        return str(self.page.locator("#vote-outcome .vote-steps").inner_text())
+
+    def record(self) -> CasePage:
+        self.page.check("#confirm")
+        self.page.locator("button[value=record]").click()
+        self.page.wait_for_load_state()
+        return CasePage(self.page)

@@ -3,9 +3,11 @@ findings, a committee votes, an outsider sees nothing, and the language switch."
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
-from tests.e2e.pages import CalendarPage, CaseList, CasePage, LoginPage
+from tests.e2e.pages import CalendarPage, CaseList, CasePage, LoginPage, NewCasePage, VotePage
 
 pytestmark = pytest.mark.slow
 
@@ -40,9 +42,40 @@ def test_an_inspector_advances_a_case_to_findings(page, demo_cases, screenshots)
     assert "Đối tượng nộp báo cáo giải trình đúng hạn." in page.locator("#timeline").inner_text()
 
 
-@pytest.mark.skip(reason="votes page not built yet (issue 3 item 5)")
-def test_a_committee_member_records_a_vote_and_sees_the_outcome(page, demo_cases):
-    raise AssertionError("write against the votes page once it exists")
+def test_a_committee_member_records_a_vote_and_sees_the_outcome(page, phone, screenshots):
+    LoginPage(page).open().sign_in(MEMBER)
+    case = NewCasePage(page).open("discipline").open_case("Xem xét kỷ luật (thử nghiệm e2e)")
+    case = case.start("Yêu cầu đối tượng làm bản tự kiểm điểm").confirm()
+    form = case.start("Đại diện cấp có thẩm quyền gặp, nghe đối tượng trình bày")
+    page.fill("#f_heard_on", date.today().isoformat())
+    case = form.confirm()
+    form = case.start("Kết luận vi phạm")
+    page.fill("#f_conclusion", "Vi phạm quy định về quản lý, sử dụng tài sản công.")
+    page.fill("#f_violation_ended_on", (date.today() - timedelta(days=200)).isoformat())
+    case = form.confirm()
+    case_url = page.url
+    votes = VotePage.from_case(case, "Biểu quyết bằng phiếu kín")
+    assert page.url == f"{case_url}/vote"
+    assert votes.ballot_forms()[-2:] == ["Cảnh cáo", "Khiển trách"]  # heaviest first
+    votes.fill(body_kind="committee", members=9,
+               votes={"warning": 2, "reprimand": 3, "none": 4}).preview()
+    assert votes.verdict == "Thông qua hình thức “Khiển trách”"
+    assert "đến “Khiển trách” được 5/9 phiếu (cần 5)" in votes.explanation
+    assert "ít nhất 5/9 phiếu" in votes.explanation
+    votes.shoot(screenshots, "vote-preview")
+    LoginPage(phone).open().sign_in(MEMBER)
+    phone.goto(f"{case_url}/vote")
+    phone.screenshot(path=str(screenshots / "phone-vote.png"), full_page=True)
+    # The preview changed nothing: the case is still at the conclusion.
+    assert CasePage(phone).open(int(case_url.rsplit("/", 1)[1])).state_label.startswith(
+        "Hội nghị kết luận")
+    case = votes.record()
+    assert "Đã ghi nhận kết quả biểu quyết: thông qua hình thức “Khiển trách”." in case.flash()
+    assert case.state_label == "Đã biểu quyết bằng phiếu kín"
+    assert "Ban hành quyết định kỷ luật" in case.next_steps()
+    timeline = page.locator("#timeline .timeline__vote").first
+    assert "Thông qua hình thức “Khiển trách”" in timeline.inner_text()
+    assert "Chuỗi nhật ký toàn vẹn" in page.locator("#timeline").inner_text()
 
 
 def test_an_out_of_scope_user_cannot_see_the_case(page, demo_cases, screenshots):

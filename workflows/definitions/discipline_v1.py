@@ -53,6 +53,7 @@ from workflows.proceedings import (
     decision_lapsed,
     deferral_ended,
     deferral_grounds,
+    derive_vote,
     form_is_adopted,
     form_lapses,
     form_permanent,
@@ -104,6 +105,11 @@ _VOTE_LABELS = {"expulsion": "khai trừ", "dissolution": "giải tán", "remova
 VOTE_EVENT_FIELDS = (
     day("voted_on", "Ngày biểu quyết"),
     FieldSpec("members_total", "integer", "Tổng số thành viên (cơ sở tính phiếu)"),
+    FieldSpec("members_official", "integer", "Số thành viên chính thức được triệu tập",
+              required=False),
+    FieldSpec("members_transferred", "integer", "Số chuyển sinh hoạt tạm thời", required=False),
+    FieldSpec("members_excused_absent", "integer", "Số được miễn sinh hoạt và vắng mặt",
+              required=False),
     *(FieldSpec(name, "integer", f"Số phiếu {_VOTE_LABELS[form]}", required=False)
       for name, form in VOTE_FIELDS),
     FieldSpec("body_level", "choice", "Cấp của cơ quan biểu quyết", choices=LEVEL_CHOICES),
@@ -133,7 +139,7 @@ EVENTS = (
                   required=False, choices=tuple(discipline.LIMITATION_CATEGORIES.items())),
         day("new_violation_on", "Ngày vi phạm mới trong thời hiệu (nếu có)", required=False))),
     EventDef("vote", ("concluded",), "voted", "Biểu quyết bằng phiếu kín", COMMITTEE,
-             guards=(ballot_valid,), fields=VOTE_EVENT_FIELDS),
+             guards=(ballot_valid,), fields=VOTE_EVENT_FIELDS, derive=derive_vote),
     EventDef("decide", ("voted",), "decided", "Ban hành quyết định kỷ luật", COMMITTEE,
              guards=(adopted_within_authority, form_is_adopted("form")), fields=(
                  FieldSpec("form", "choice", "Hình thức kỷ luật", choices=FORM_CHOICES),

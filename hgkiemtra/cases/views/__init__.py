@@ -34,5 +34,6 @@ from hgkiemtra.cases.views import (  # noqa: E402, F401
     events,
     listing,
     new_case,
+    votes,
     workflows,
 )

@@ -6,6 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from hgkiemtra.cases import dashboard as numbers
+from hgkiemtra.cases import votes
 from hgkiemtra.cases.presenters import countdown
 from hgkiemtra.cases.service import definition_of, local_today
 from hgkiemtra.cases.views import bp
@@ -36,4 +37,6 @@ def dashboard() -> str:
         context["counts"] = numbers.phase_counts(actor, today)
         context["in_review"] = numbers.cases_in_state(actor, REVIEW_STATE)
         context["in_discipline"] = numbers.cases_in_phase(actor, Phase.DISCIPLINE.value)
+    if roles & votes.VOTER_ROLES:
+        context["awaiting_vote"] = votes.cases_awaiting_vote(actor)
     return render_template("cases/dashboard.html", **context)

@@ -105,6 +105,14 @@ def _attach_error(form: EventFormBase, exc: ValidationFailed | TransitionRejecte
 
 def _conflict(actor: Actor, case: Case, form: EventFormBase) -> Page:
     """Someone moved the case since the form was shown: apply nothing, explain."""
+    check, details = conflict_details(actor, case, form)
+    return _page(case, form, check, status=409, **details)
+
+
+def conflict_details(actor: Actor, case: Case, form: EventFormBase,
+                     ) -> tuple[EventCheck | None, dict[str, object]]:
+    """What the conflict message shows (``cases/_conflict.html``); when the step is still
+    possible, the form is offered again for the current version, unconfirmed."""
     check = _check(actor, case, form.event.name)
     can_retry = check is not None and check.role_ok
     if can_retry:
@@ -114,8 +122,8 @@ def _conflict(actor: Actor, case: Case, form: EventFormBase) -> Page:
         form.confirm.raw_data = []
     last = cases.history(actor, case.id)[-1]
     last_def = cases.definition_of(case).event_map.get(last.event)
-    return _page(case, form, check, status=409, conflict=True, can_retry=can_retry,
-                 last_event=last, last_label=last_def.label if last_def else OPEN_EVENT_LABEL)
+    return check, {"conflict": True, "can_retry": can_retry, "last_event": last,
+                   "last_label": last_def.label if last_def else OPEN_EVENT_LABEL}
 
 
 def _page(
