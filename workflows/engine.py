@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -85,6 +85,9 @@ class GuardContext:
     today: date
     # e.g. {"status": "probationary", "positions": [...]} for a member subject
     subject_facts: Mapping[str, Any] = field(default_factory=dict)
+    # Choice key -> label over the definition's fields, so a guard's reason can
+    # name "Không vi phạm" rather than "no_violation" (filled in by check()).
+    choice_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 GuardResult = tuple[bool, str]
@@ -247,6 +250,9 @@ class WorkflowDefinition:
         validate_definition(self)
         self.state_map: Mapping[str, StateDef] = MappingProxyType({s.name: s for s in self.states})
         self.event_map: Mapping[str, EventDef] = MappingProxyType({e.name: e for e in self.events})
+        self.choice_labels: Mapping[str, str] = MappingProxyType(
+            {key: label for e in self.events for f in e.fields for key, label in f.choices}
+        )
         self._machine = Machine(
             model=None,
             states=[s.name for s in self.states],
@@ -308,6 +314,8 @@ class WorkflowDefinition:
             problem = spec.validate(context.event_data.get(spec.name))
             if problem:
                 reasons.append(problem)
+        if not context.choice_labels:
+            context = replace(context, choice_labels=self.choice_labels)
         for guard in event.guards:
             if not with_input and guard in _INPUT_GUARDS:
                 continue

@@ -48,6 +48,12 @@ def fact_date(ctx: GuardContext, name: str) -> date | None:
         return None
 
 
+def _labelled(ctx: GuardContext, key: str) -> str:
+    """'Không vi phạm [no_violation]': the label for people, the key for API clients."""
+    label = ctx.choice_labels.get(key)
+    return f"{label} [{key}]" if label and label != key else key
+
+
 def outcome_in(*outcomes: str, field: str = "outcome") -> Guard:
     """The conclusion recorded on the case has one of ``outcomes``."""
     wanted = frozenset(outcomes)
@@ -56,10 +62,9 @@ def outcome_in(*outcomes: str, field: str = "outcome") -> Guard:
         actual = ctx.case_data.get(field)
         if actual in wanted:
             return OK
-        return False, (
-            f"Chỉ áp dụng khi kết luận là: {', '.join(sorted(wanted))} "
-            f"(hiện tại: {actual or 'chưa có kết luận'})"
-        )
+        expected = "; ".join(_labelled(ctx, key) for key in sorted(wanted))
+        current = _labelled(ctx, str(actual)) if actual else "chưa có kết luận"
+        return False, f"Chỉ áp dụng khi kết luận là: {expected} (hiện tại: {current})"
 
     guard.__name__ = f"outcome_in_{'_'.join(sorted(wanted))}"
     return guard

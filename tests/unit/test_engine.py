@@ -159,3 +159,15 @@ def test_every_vote_and_deferral_event_is_offered_before_input():
                        subject_facts={"status": "full", "positions": ["x"]})
     assert d.check("vote", ctx, set(R), with_input=False).allowed
     assert d.check("defer", ctx, set(R), with_input=False).allowed
+
+
+def test_outcome_guard_reason_names_the_outcome_by_its_label():
+    from workflows.engine import Role as R
+
+    d = registry.for_kind("inspection_violation")
+    ctx = GuardContext(state="concluded", subject_type="member",
+                       case_data={"outcome": "shortcomings"}, event_data={}, note="",
+                       today=date(2026, 11, 30))
+    (reason,) = d.check("start_discipline", ctx, set(R)).reasons
+    assert "Vi phạm đến mức phải xem xét kỷ luật [discipline_warranted]" in reason
+    assert "hiện tại: Có khuyết điểm, rút kinh nghiệm [shortcomings]" in reason

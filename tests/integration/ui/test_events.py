@@ -122,7 +122,7 @@ def test_a_guard_failure_is_shown_as_a_form_error_and_nothing_moves(ui, w, make_
     assert response.status_code == 422
     page = text(response)
     assert 'class="alert alert--error"' in page and "Chưa thực hiện được:" in page
-    assert "Chỉ áp dụng khi kết luận là: discipline_warranted" in page
+    assert "Chỉ áp dụng khi kết luận là: " in page and "[discipline_warranted]" in page
     session.refresh(case)
     assert case.state == "concluded"
 
