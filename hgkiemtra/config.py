@@ -44,6 +44,10 @@ class Settings:
     MAX_JSON_KB: int = 256
     API_PAGE_SIZE_MAX: int = 200
     LOG_LEVEL: str = "INFO"
+    # Reverse proxies (nginx) in front of the app that set X-Forwarded-For/-Proto/-Host.
+    # 0: trust no such header (served directly); 1: one nginx in front. Too high a
+    # number lets a client forge its address and slip past the login throttle.
+    PROXY_HOPS: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -91,6 +95,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
 def _check(settings: Settings) -> None:
     if settings.ENV not in {"development", "production", "testing"}:
         raise ConfigError(f"{PREFIX}ENV must be development, production or testing")
+    if not 0 <= settings.PROXY_HOPS <= 5:
+        raise ConfigError(f"{PREFIX}PROXY_HOPS must be between 0 and 5")
     if settings.is_production:
         key = settings.SECRET_KEY
         if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_LENGTH or len(set(key)) < 10:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hgkiemtra.config import Settings
 from hgkiemtra.extensions import babel, csrf, limiter, login_manager
@@ -20,6 +21,13 @@ SESSION_LIFETIME = timedelta(hours=8)  # idle time after which one signs in agai
 def init_web(app: Flask) -> None:
     settings: Settings = app.config["SETTINGS"]
     _configure(app, settings)
+    if settings.PROXY_HOPS:
+        # Behind nginx the client's address, scheme and host come from its headers:
+        # login throttling keys on the real client, redirects keep https.
+        hops = settings.PROXY_HOPS
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(
