@@ -15,6 +15,7 @@ from hgkiemtra.cases.models import Case, Document
 from hgkiemtra.cases.service import get_case
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed
+from hgkiemtra.core.filetypes import matches_extension
 from workflows.engine import Role
 
 ALLOWED_TYPES = {
@@ -73,6 +74,12 @@ def store_document(
     if size == 0:
         os.unlink(temp_path)
         raise ValidationFailed("Tệp rỗng")
+    if not matches_extension(Path(temp_path), extension):
+        os.unlink(temp_path)
+        raise ValidationFailed(
+            f"Nội dung tệp không phải là tệp {extension} như tên tệp ghi: hãy tải lên đúng tệp",
+            {"filename": name},
+        )
     final = blob_path(storage_dir, digest)
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(temp_path, final)

@@ -15,7 +15,7 @@ def w(session):
 
 def test_store_and_open(w, tmp_path):
     c = f.case(w)
-    payload = "Quyết định kiểm tra số 15".encode()
+    payload = "%PDF-1.4\n% Quyết định kiểm tra số 15\n%%EOF\n".encode()
     doc = documents.store_document(w.actor(w.inspector), c.id, filename="../../qd-15.pdf",
                                    stream=io.BytesIO(payload), storage_dir=tmp_path,
                                    doc_type="decision")
@@ -29,7 +29,8 @@ def test_store_and_open(w, tmp_path):
 @pytest.mark.parametrize(
     ("filename", "content", "doc_type"),
     [("virus.exe", b"MZ", "other"), ("a.pdf", b"", "other"), ("a.pdf", b"x", "bogus"),
-     ("a.pdf", b"x" * 2048, "other")],
+     ("a.pdf", b"x" * 2048, "other"), ("a.pdf", b"<html><script>x</script></html>", "other"),
+     ("bien-ban.doc", b"MZ\x90\x00\x03", "minutes"), ("anh.png", b"\xff\xd8\xff\xe0", "other")],
 )
 def test_rejections(w, tmp_path, filename, content, doc_type):
     c = f.case(w)
