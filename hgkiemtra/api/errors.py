@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from flask import Response, jsonify, request
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
@@ -96,6 +97,36 @@ def _domain_error(exc: DomainError) -> Response:
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
     return http_error_response(exc)
+
+
+def is_connection_loss(exc: DBAPIError) -> bool:
+    """The database went away (terminated, restarted, unreachable): not a bug, retryable."""
+    return bool(exc.connection_invalidated) or isinstance(exc, OperationalError)
+
+
+def safe_rollback() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
+
+
+def database_unavailable_response() -> Response:
+    safe_rollback()
+    response = error_response(503, "database_unavailable",
+                              "Cơ sở dữ liệu tạm thời không truy cập được; "
+                              "yêu cầu chưa được thực hiện, hãy thử lại")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+@bp.errorhandler(DBAPIError)
+def _database_error(exc: DBAPIError) -> Response:
+    if not is_connection_loss(exc):
+        return _unexpected_error(exc)
+    log.warning("database unavailable in %s %s: %s", request.method, request.path,
+                type(exc.orig or exc).__name__)
+    return database_unavailable_response()
 
 
 @bp.errorhandler(Exception)

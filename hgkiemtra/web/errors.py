@@ -13,10 +13,19 @@ import logging
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from hgkiemtra.api.errors import error_response, http_error_response, is_api_path
+from hgkiemtra.api.errors import (
+    database_unavailable_response,
+    error_response,
+    http_error_response,
+    is_api_path,
+    is_connection_loss,
+    safe_rollback,
+)
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import DomainError, NotFound, PermissionDenied, VersionConflict
 
@@ -26,6 +35,7 @@ log = logging.getLogger("hgkiemtra.web")
 def init_errors(app: Flask) -> None:
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
 
@@ -90,6 +100,34 @@ def http_error(exc: HTTPException) -> Response | tuple[str, int]:
         return server_error(exc)
     return error_page(status, _("Yêu cầu không hợp lệ"), _(
         "Yêu cầu không hợp lệ. Hãy quay lại trang trước và thử lại."))
+
+
+def database_error(exc: DBAPIError) -> Response | tuple[str, int]:
+    """A lost or refused database connection: nothing was written, try again (503).
+
+    The transaction died with the connection, so the request's changes are gone
+    as a whole; the pool drops the dead connection (pre-ping) and the next
+    request reconnects. Any other database error is a bug: a 500.
+    """
+    if not is_connection_loss(exc):
+        return server_error(exc)
+    log.warning("database unavailable in %s %s: %s", request.method, request.path,
+                type(exc.orig or exc).__name__)
+    if is_api_path(request.path):
+        return database_unavailable_response()
+    safe_rollback()
+    title = _("Tạm thời gián đoạn")
+    message = _("Không kết nối được cơ sở dữ liệu; thao tác chưa được lưu. "
+                "Hãy thử lại sau ít phút.")
+    try:
+        body = render_template("errors/error.html", status=503, title=title, message=message)
+    except DBAPIError:  # the page's header needs the database too: say it plainly
+        db.session.close()
+        body = (f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+                f"<p>{escape(message)}</p>")
+    response = Response(body, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def server_error(exc: Exception) -> Response | tuple[str, int]:
