@@ -25,6 +25,7 @@ from workflows import discipline
 from workflows.discipline import FORM_LABELS_VI, RuleSet, TallyResult
 from workflows.engine import EventDef, GuardContext
 from workflows.guards import fact, fact_date, forms_for, is_yes
+from workflows.text import msg
 
 VOTE_FIELDS: tuple[tuple[str, str], ...] = (  # field, form key (heaviest first)
     ("votes_expulsion", "expulsion"),
@@ -128,14 +129,14 @@ def count_ballot(ctx: GuardContext) -> Verdict:
     members, body_level, body_kind = (fact(ctx, "members_total"), fact(ctx, "body_level"),
                                       fact(ctx, "body_kind"))
     if voted_on is None or not isinstance(members, int) or not body_level or not body_kind:
-        return Verdict(problem="Chưa có kết quả biểu quyết (ngày, số thành viên, cơ quan)")
+        return Verdict(problem=msg("Chưa có kết quả biểu quyết (ngày, số thành viên, cơ quan)"))
     ballots = {form: fact(ctx, name) or 0 for name, form in VOTE_FIELDS}
     heaviest_first = tuple(reversed(forms_for(ctx.subject_type, dict(ctx.subject_facts))))
     wrong = [FORM_LABELS_VI[f] for f, v in ballots.items()
              if v and f not in heaviest_first and f != "none"]
     if wrong:
-        return Verdict(problem=f"Có phiếu cho hình thức không áp dụng với đối tượng: "
-                               f"{', '.join(wrong)}")
+        return Verdict(problem=msg("Có phiếu cho hình thức không áp dụng với đối tượng: {forms}",
+                                   forms=wrong))
     base_problem = _base_problem(ctx, members)
     if base_problem:
         return Verdict(problem=base_problem)
@@ -144,13 +145,15 @@ def count_ballot(ctx: GuardContext) -> Verdict:
         tally = discipline.count_votes(counted, members, approving_expulsion=body_kind != "cell",
                                        rule_set=rule_set_for(voted_on))
     except ValueError as exc:
-        return Verdict(problem=f"Kết quả biểu quyết không hợp lệ: {exc}")
+        # The ValueError's text is the rule that failed, in English (discipline.py).
+        return Verdict(problem=msg("Kết quả biểu quyết không hợp lệ: {error}", error=str(exc)))
     if tally.adopted is None:
         return Verdict(tally)
     try:
         return _judge(ctx, tally, tally.adopted, voted_on, body_level, body_kind)
     except ValueError as exc:
-        return Verdict(problem=f"Không xác định được thẩm quyền, thời hiệu: {exc}")
+        return Verdict(problem=msg("Không xác định được thẩm quyền, thời hiệu: {error}",
+                                   error=str(exc)))
 
 
 def _base_problem(ctx: GuardContext, members: int) -> str:
@@ -162,14 +165,16 @@ def _base_problem(ctx: GuardContext, members: int) -> str:
     excused = fact(ctx, "members_excused_absent") or 0
     if any(not isinstance(n, int) or isinstance(n, bool) or n < 0
            for n in (official, transferred, excused)):
-        return "Số thành viên làm cơ sở tính phiếu phải là số nguyên không âm"
+        return msg("Số thành viên làm cơ sở tính phiếu phải là số nguyên không âm")
     if transferred + excused > official:
-        return (f"Số chuyển sinh hoạt tạm thời và miễn sinh hoạt vắng mặt ({transferred} + "
-                f"{excused}) không được lớn hơn số thành viên chính thức ({official})")
+        return msg("Số chuyển sinh hoạt tạm thời và miễn sinh hoạt vắng mặt ({transferred} + "
+                   "{excused}) không được lớn hơn số thành viên chính thức ({official})",
+                   transferred=transferred, excused=excused, official=official)
     base = discipline.vote_base(official, transferred, excused)
     if base != members:
-        return (f"Tổng số thành viên làm cơ sở tính phiếu phải là {official} − {transferred} − "
-                f"{excused} = {base}, không phải {members}")
+        return msg("Tổng số thành viên làm cơ sở tính phiếu phải là {official} − {transferred} − "
+                   "{excused} = {base}, không phải {members}", official=official,
+                   transferred=transferred, excused=excused, base=base, members=members)
     return ""
 
 

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 import holidays
 
+from workflows.text import msg
+
 # The holidays package names a substituted day off "Day off (substituted from
 # MM/DD/YYYY)": the date in brackets is the Saturday worked to make up for it.
 _SUBSTITUTED_FROM = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
@@ -98,16 +100,16 @@ class WorkingCalendar:
         if d in self.extra_working_days:
             return None
         if d in self.extra_days_off:
-            return "ngày nghỉ bổ sung (quản trị viên khai báo)"
+            return msg("ngày nghỉ bổ sung (quản trị viên khai báo)")
         days_off, make_up = _public_holidays(d.year)
         if d in days_off:
-            return f"ngày lễ: {days_off[d]}"
+            return msg("ngày lễ: {holiday}", holiday=days_off[d])
         if d in make_up:
             return None
         if d.weekday() == 5:
-            return "thứ Bảy"
+            return msg("thứ Bảy")
         if d.weekday() == 6:
-            return "Chủ nhật"
+            return msg("Chủ nhật")
         return None
 
     def is_working_day(self, d: date) -> bool:

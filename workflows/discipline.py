@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from workflows.calendar import Unit, add_months
+from workflows.text import msg
 
 T = TypeVar("T")
 
@@ -394,14 +395,15 @@ VIOLATION_DOMAINS: Mapping[str, str] = MappingProxyType({
                "\"tự chuyển hóa\", sinh hoạt đảng, nhiệm vụ đảng viên (trừ nhiệm vụ cấp trên giao)",
     "assigned_task": "Thực hiện nhiệm vụ do cấp trên giao",
 })
+# msg(): these are named in can_decide's reasons, so they go into the catalog.
 SUBJECT_CATEGORY_LABELS_VI: Mapping[str, str] = MappingProxyType({
-    "ordinary": "đảng viên",
-    "lower_committee_member": "cấp ủy viên cấp dưới",
-    "same_level_committee_member": "cấp ủy viên cùng cấp",
-    "higher_committee_member": "cấp ủy viên cấp trên",
-    "higher_managed": "cán bộ thuộc diện cấp trên quản lý",
-    "directly_lower_organisation": "tổ chức đảng cấp dưới trực tiếp",
-    "other_organisation": "tổ chức đảng không trực thuộc",
+    "ordinary": msg("đảng viên"),
+    "lower_committee_member": msg("cấp ủy viên cấp dưới"),
+    "same_level_committee_member": msg("cấp ủy viên cùng cấp"),
+    "higher_committee_member": msg("cấp ủy viên cấp trên"),
+    "higher_managed": msg("cán bộ thuộc diện cấp trên quản lý"),
+    "directly_lower_organisation": msg("tổ chức đảng cấp dưới trực tiếp"),
+    "other_organisation": msg("tổ chức đảng không trực thuộc"),
 })
 _MEMBER_CATEGORIES = frozenset({
     "ordinary", "lower_committee_member", "same_level_committee_member",
@@ -522,56 +524,57 @@ _UPPER = ("district", "province")
 _ART36 = "Điều lệ Đảng 2011 điều 36 [S49]; QĐ 22 điều 11 (domain.md §3.2)"
 _UNCONFIRMED = "chưa xác nhận — cần đối chiếu văn bản chính thức"
 AUTHORITY_RULES: tuple[AuthorityRule, ...] = (
-    _rule("cell_members", "chi bộ khiển trách, cảnh cáo đảng viên trong chi bộ", ("cell",),
+    _rule("cell_members", msg("chi bộ khiển trách, cảnh cáo đảng viên trong chi bộ"), ("cell",),
           ("cell",), _MEMBERS, _MEMBER_CATEGORIES, _RW,
           _ART36 + "; QĐ 296 điều 10.1.1 (row 4-1)", domains=frozenset({"quality"})),
-    _rule("cell_assigned_task", "Chi bộ chỉ đề nghị kỷ luật khi vi phạm nhiệm vụ do cấp trên "
-          "giao", ("cell",), ("cell",), _MEMBERS, _MEMBER_CATEGORIES, _RW,
+    _rule("cell_assigned_task", msg("Chi bộ chỉ đề nghị kỷ luật khi vi phạm nhiệm vụ do cấp trên "
+          "giao"), ("cell",), ("cell",), _MEMBERS, _MEMBER_CATEGORIES, _RW,
           "QĐ 296 điều 10 (1.4) [S4, mục 8] (row 4-1)", domains=frozenset({"assigned_task"}),
           decides=False),
-    _rule("cell_committee_none", "Chi ủy không có thẩm quyền thi hành kỷ luật", LEVELS,
+    _rule("cell_committee_none", msg("Chi ủy không có thẩm quyền thi hành kỷ luật"), LEVELS,
           ("cell_committee",), _FORMS, SUBJECT_CATEGORY_LABELS_VI, FORM_LABELS_VI,
           "QĐ 22 điều 11 [S4, mục 26] (domain.md §3.2)", decides=False),
-    _rule("grassroots_reprimand_warning", "đảng ủy cơ sở khiển trách, cảnh cáo đảng viên trong "
-          "đảng bộ", ("grassroots",), ("committee",), _MEMBERS, _MEMBER_CATEGORIES, _RW, _ART36),
-    _rule("grassroots_removal", "đảng ủy cơ sở cách chức cấp ủy viên cấp dưới", ("grassroots",),
-          ("committee",), ("member",), ("lower_committee_member",), ("removal",), _ART36),
-    _rule("grassroots_expulsion", "đảng ủy cơ sở được ủy quyền kết nạp đảng viên thì được khai "
-          "trừ (trừ cấp ủy viên cùng cấp, cán bộ diện cấp trên quản lý)", ("grassroots",),
+    _rule("grassroots_reprimand_warning", msg("đảng ủy cơ sở khiển trách, cảnh cáo đảng viên trong "
+          "đảng bộ"), ("grassroots",), ("committee",), _MEMBERS, _MEMBER_CATEGORIES, _RW, _ART36),
+    _rule("grassroots_removal", msg("đảng ủy cơ sở cách chức cấp ủy viên cấp dưới"),
+          ("grassroots",), ("committee",), ("member",), ("lower_committee_member",),
+          ("removal",), _ART36),
+    _rule("grassroots_expulsion", msg("đảng ủy cơ sở được ủy quyền kết nạp đảng viên thì được khai "
+          "trừ (trừ cấp ủy viên cùng cấp, cán bộ diện cấp trên quản lý)"), ("grassroots",),
           ("committee",), ("member",), ("ordinary", "lower_committee_member"), ("expulsion",),
           _ART36, needs_admission_authority=True),
-    _rule("upper_all_forms", "cấp ủy cấp tỉnh, cấp huyện quyết định các hình thức kỷ luật đảng "
-          "viên", _UPPER, ("committee",), _MEMBERS, ("ordinary", "lower_committee_member"),
+    _rule("upper_all_forms", msg("cấp ủy cấp tỉnh, cấp huyện quyết định các hình thức kỷ luật đảng "
+          "viên"), _UPPER, ("committee",), _MEMBERS, ("ordinary", "lower_committee_member"),
           _FORMS["member"], _ART36),
-    _rule("upper_committee_members_quality", "cấp ủy cấp tỉnh, cấp huyện khiển trách, cảnh cáo "
-          "cấp ủy viên các cấp, cán bộ diện cấp trên quản lý vi phạm phẩm chất, đạo đức",
+    _rule("upper_committee_members_quality", msg("cấp ủy cấp tỉnh, cấp huyện khiển trách, cảnh cáo "
+          "cấp ủy viên các cấp, cán bộ diện cấp trên quản lý vi phạm phẩm chất, đạo đức"),
           _UPPER, ("committee",), _MEMBERS,
           ("same_level_committee_member", "higher_committee_member", "higher_managed"), _RW,
           _ART36, domains=frozenset({"quality"})),
-    _rule("organisation_reprimand_warning", "cấp ủy hoặc ban thường vụ cấp trên trực tiếp "
-          "khiển trách, cảnh cáo tổ chức đảng", LEVELS[1:], ("committee", "standing_committee"),
+    _rule("organisation_reprimand_warning", msg("cấp ủy hoặc ban thường vụ cấp trên trực tiếp "
+          "khiển trách, cảnh cáo tổ chức đảng"), LEVELS[1:], ("committee", "standing_committee"),
           ("organisation",), ("directly_lower_organisation",), _RW,
           "QĐ 296 điều 11 [S4, mục 80] (domain.md §3.2, row 4-2)"),
     # Unconfirmed (domain.md §3.2, rows 4-3, 4-4): deny until an administrator confirms.
-    _rule("dissolution", "cấp ủy cấp trên quyết định giải tán tổ chức đảng", LEVELS[1:],
+    _rule("dissolution", msg("cấp ủy cấp trên quyết định giải tán tổ chức đảng"), LEVELS[1:],
           ("committee",), ("organisation",), ("directly_lower_organisation",
           "other_organisation"), ("dissolution",), "Người quyết định giải tán " + _UNCONFIRMED
           + " (Điều lệ Đảng điều 38/39, QĐ 296 điều 11; row 4-4)", is_confirmed=False),
-    _rule("standing_committee_members", "ban thường vụ cấp tỉnh, cấp huyện kỷ luật đảng viên",
+    _rule("standing_committee_members", msg("ban thường vụ cấp tỉnh, cấp huyện kỷ luật đảng viên"),
           _UPPER, ("standing_committee",), _MEMBERS, ("ordinary", "lower_committee_member"),
           _FORMS["member"], "Thẩm quyền ban thường vụ " + _UNCONFIRMED + " (domain.md §3.2)",
           is_confirmed=False),
-    _rule("inspection_committee_members", "UBKT cấp tỉnh, cấp huyện khiển trách, cảnh cáo, cách "
-          "chức đảng viên", _UPPER, ("inspection_committee",), _MEMBERS,
+    _rule("inspection_committee_members", msg("UBKT cấp tỉnh, cấp huyện khiển trách, cảnh cáo, "
+          "cách chức đảng viên"), _UPPER, ("inspection_committee",), _MEMBERS,
           ("ordinary", "lower_committee_member"), ("reprimand", "warning", "removal"),
           "Thẩm quyền UBKT " + _UNCONFIRMED + " (QĐ 296 điều 10–11; row 4-3)",
           is_confirmed=False),
-    _rule("inspection_committee_organisations", "UBKT cấp tỉnh, cấp huyện khiển trách, cảnh cáo "
-          "tổ chức đảng cấp dưới", _UPPER, ("inspection_committee",), ("organisation",),
+    _rule("inspection_committee_organisations", msg("UBKT cấp tỉnh, cấp huyện khiển trách, "
+          "cảnh cáo tổ chức đảng cấp dưới"), _UPPER, ("inspection_committee",), ("organisation",),
           ("directly_lower_organisation", "other_organisation"), _RW,
           "Thẩm quyền UBKT " + _UNCONFIRMED + " (QĐ 296 điều 10–11; row 4-3)",
           is_confirmed=False),
-    _rule("central", "Trung ương, Bộ Chính trị, Ban Bí thư kỷ luật đảng viên", ("central",),
+    _rule("central", msg("Trung ương, Bộ Chính trị, Ban Bí thư kỷ luật đảng viên"), ("central",),
           ("committee", "standing_committee"), _MEMBERS, _MEMBER_CATEGORIES, _FORMS["member"],
           "Không có trong domain.md — " + _UNCONFIRMED + " (Điều lệ Đảng điều 36)",
           is_confirmed=False),
@@ -579,18 +582,22 @@ AUTHORITY_RULES: tuple[AuthorityRule, ...] = (
 
 
 _SPECIAL_BODY_LABELS = {
-    ("grassroots", "committee"): "Đảng ủy cơ sở",
-    ("central", "committee"): "Ban Chấp hành Trung ương",
-    ("central", "standing_committee"): "Bộ Chính trị, Ban Bí thư",
+    ("grassroots", "committee"): msg("Đảng ủy cơ sở"),
+    ("central", "committee"): msg("Ban Chấp hành Trung ương"),
+    ("central", "standing_committee"): msg("Bộ Chính trị, Ban Bí thư"),
 }
 
 
 def body_label(level: str, kind: str) -> str:
-    """E.g. "Cấp ủy cấp huyện", "Đảng ủy cơ sở", "Chi bộ"."""
+    """E.g. "Cấp ủy cấp huyện", "Đảng ủy cơ sở", "Chi bộ".
+
+    A ``Msg`` (or a label the catalog knows), so the UI translates it inside a reason.
+    """
     if _check_body_kind(kind) in ("cell", "cell_committee"):
         return BODY_KIND_LABELS_VI[kind]
     special = _SPECIAL_BODY_LABELS.get((_check_level(level), kind))
-    return special or f"{BODY_KIND_LABELS_VI[kind]} {LEVEL_LABELS_VI[level]}"
+    return special or msg("{body} {level}", body=BODY_KIND_LABELS_VI[kind],
+                          level=LEVEL_LABELS_VI[level])
 
 
 def matching_rules(body_level: str, body_kind: str, subject: Subject | Mapping[str, Any] | str,
@@ -641,9 +648,10 @@ def _proposal_target(body_level: str, body_kind: str, subject: Subject, form: st
     strict = competent_level(body_level, subject, form, body_kind=body_kind, rules=rules)
     admitting = competent_level(body_level, subject, form, body_kind=body_kind, rules=rules,
                                 can_admit_members=True)
-    target = body_label(*strict) if strict else "cấp có thẩm quyền"
+    target = body_label(*strict) if strict else msg("cấp có thẩm quyền")
     if admitting is not None and admitting != strict:
-        return f"{body_label(*admitting)} (nếu được ủy quyền kết nạp đảng viên) hoặc {target}"
+        return msg("{body} (nếu được ủy quyền kết nạp đảng viên) hoặc {target}",
+                   body=body_label(*admitting), target=target)
     return target
 
 
@@ -659,25 +667,30 @@ def can_decide(body_level: str, body_kind: str, subject: Subject | Mapping[str, 
     rows = matching_rules(body_level, body_kind, s, form, rules)
     body, form_vi = body_label(body_level, body_kind), FORM_LABELS_VI[form]
     if form == "removal" and s.holds_post is False:
-        return False, "Không áp dụng hình thức cách chức: đảng viên không giữ chức vụ"
+        return False, msg("Không áp dụng hình thức cách chức: đảng viên không giữ chức vụ")
     granted = _decides(rows, body_can_admit_members)
     if granted is not None:
-        return True, f"{body} có thẩm quyền: {granted.label_vi} ({granted.citation})"
+        return True, msg("{body} có thẩm quyền: {rule} ({citation})", body=body,
+                         rule=granted.label_vi, citation=granted.citation)
     target = _proposal_target(body_level, body_kind, s, form, rules)
-    propose = f"đề nghị {target} xem xét, quyết định"
+    propose = msg("đề nghị {target} xem xét, quyết định", target=target)
     if any(r.needs_admission_authority and r.is_confirmed for r in rows):
-        return False, (f"{body} chỉ được khai trừ khi được ủy quyền kết nạp đảng viên "
-                       f"({_ART36}) — {propose}")
+        return False, msg("{body} chỉ được khai trừ khi được ủy quyền kết nạp đảng viên "
+                          "({citation}) — {propose}", body=body, citation=_ART36,
+                          propose=propose)
     limit = next((r for r in rows if r.is_confirmed), None)
     if limit is not None:
-        return False, f"{limit.label_vi} ({limit.citation}) — {propose}"
+        return False, msg("{rule} ({citation}) — {propose}", rule=limit.label_vi,
+                          citation=limit.citation, propose=propose)
     pending = next(iter(rows), None)
     if pending is not None:
-        return False, (f"Chưa xác nhận thẩm quyền của {body} áp dụng hình thức '{form_vi}': "
-                       f"{pending.citation} — {propose}")
+        return False, msg("Chưa xác nhận thẩm quyền của {body} áp dụng hình thức '{form}': "
+                          "{citation} — {propose}", body=body, form=form_vi,
+                          citation=pending.citation, propose=propose)
     category = SUBJECT_CATEGORY_LABELS_VI[subject_category(body_level, s)]
-    return False, (f"Hình thức '{form_vi}' đối với {category} vượt thẩm quyền của {body} "
-                   f"— {propose}")
+    return False, msg("Hình thức '{form}' đối với {category} vượt thẩm quyền của {body} "
+                      "— {propose}", form=form_vi, category=category, body=body,
+                      propose=propose)
 
 
 # --------------------------------------------------------------------------- limitation
@@ -879,11 +892,12 @@ class Circumstances:
 
 # --------------------------------------------------------------------------- deferral
 
-DEFERRAL_CITATION = "QĐ 296 điều 8(7) [S4, mục 68] (domain.md §2.8) — chỉ theo [S4], cần đối chiếu"
-DEFERRAL_GROUNDS: Mapping[str, str] = MappingProxyType({
-    "pregnancy": "Đang mang thai",
-    "child_under_12_months": "Đang nuôi con dưới 12 tháng tuổi",
-    "serious_illness": "Đang điều trị bệnh nặng tại bệnh viện",
+DEFERRAL_CITATION = msg("QĐ 296 điều 8(7) [S4, mục 68] (domain.md §2.8) — chỉ theo [S4], cần "
+                        "đối chiếu")
+DEFERRAL_GROUNDS: Mapping[str, str] = MappingProxyType({  # named in deferral_reason
+    "pregnancy": msg("Đang mang thai"),
+    "child_under_12_months": msg("Đang nuôi con dưới 12 tháng tuổi"),
+    "serious_illness": msg("Đang điều trị bệnh nặng tại bệnh viện"),
 })
 
 
@@ -915,5 +929,6 @@ def deferral_reason(grounds: Iterable[str] = (), *, pregnant: bool = False,
             found["child_under_12_months"] = None
     if not found:
         return None
-    reasons = "; ".join(DEFERRAL_GROUNDS[g] for g in DEFERRAL_GROUNDS if g in found)
-    return f"Chưa xem xét kỷ luật: {reasons} ({DEFERRAL_CITATION})"
+    reasons = [DEFERRAL_GROUNDS[g] for g in DEFERRAL_GROUNDS if g in found]
+    return msg("Chưa xem xét kỷ luật: {grounds} ({citation})", grounds=reasons,
+               citation=DEFERRAL_CITATION)

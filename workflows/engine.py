@@ -21,6 +21,7 @@ from typing import Any
 from transitions import Machine, MachineError
 
 from workflows.calendar import Unit
+from workflows.text import Msg, msg
 
 
 class Phase(StrEnum):
@@ -118,29 +119,33 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int = 4000
 
-    def validate(self, value: Any) -> str | None:
+    def validate(self, value: Any) -> Msg | None:
         """None when ``value`` is acceptable, otherwise the reason."""
+        name = self.name
         if value is None or value == "":
-            return f"'{self.name}' là bắt buộc ({self.label})" if self.required else None
+            return msg("'{name}' là bắt buộc ({label})", name=name,
+                       label=self.label) if self.required else None
         if self.type == "text":
             if not isinstance(value, str):
-                return f"'{self.name}' phải là chuỗi ký tự"
+                return msg("'{name}' phải là chuỗi ký tự", name=name)
             if len(value) > self.max_length:
-                return f"'{self.name}' dài quá {self.max_length} ký tự"
+                return msg("'{name}' dài quá {max_length} ký tự", name=name,
+                           max_length=self.max_length)
         elif self.type == "date":
             if not isinstance(value, str):
-                return f"'{self.name}' phải là ngày dạng YYYY-MM-DD"
+                return msg("'{name}' phải là ngày dạng YYYY-MM-DD", name=name)
             try:
                 date.fromisoformat(value)
             except ValueError:
-                return f"'{self.name}' phải là ngày dạng YYYY-MM-DD"
+                return msg("'{name}' phải là ngày dạng YYYY-MM-DD", name=name)
         elif self.type == "choice":
             if not isinstance(value, str) or value not in {key for key, _ in self.choices}:
+                # Keys, not labels: what an API client sends.
                 allowed = ", ".join(key for key, _ in self.choices)
-                return f"'{self.name}' phải là một trong: {allowed}"
+                return msg("'{name}' phải là một trong: {allowed}", name=name, allowed=allowed)
         elif self.type == "integer":
             if not isinstance(value, int) or isinstance(value, bool):
-                return f"'{self.name}' phải là số nguyên"
+                return msg("'{name}' phải là số nguyên", name=name)
         return None
 
 
@@ -295,21 +300,20 @@ class WorkflowDefinition:
         """
         event = self.event_map.get(event_name)
         if event is None:
-            raise TransitionNotAllowed(f"Quy trình '{self.name}' không có sự kiện '{event_name}'")
+            raise TransitionNotAllowed(self._no_such_event(event_name))
         reasons: list[str] = []
         from_state_ok = context.state in event.sources
         if not from_state_ok:
             current = self.state_map.get(context.state)
-            reasons.append(
-                f"Không thể '{event.label}' khi hồ sơ đang ở bước "
-                f"'{current.label if current else context.state}'"
-            )
+            reasons.append(msg("Không thể '{event}' khi hồ sơ đang ở bước '{state}'",
+                               event=event.label,
+                               state=current.label if current else context.state))
         role_ok = bool(set(roles) & event.roles)
         if not role_ok:
-            needed = ", ".join(sorted(ROLE_LABELS_VI[r] for r in event.roles))
-            reasons.append(f"Cần vai trò: {needed}")
+            needed = sorted(ROLE_LABELS_VI[r] for r in event.roles)
+            reasons.append(msg("Cần vai trò: {roles}", roles=needed))
         if with_input and event.requires_note and not context.note.strip():
-            reasons.append("Cần ghi rõ lý do")
+            reasons.append(msg("Cần ghi rõ lý do"))
         for spec in event.fields if with_input else ():
             problem = spec.validate(context.event_data.get(spec.name))
             if problem:
@@ -332,7 +336,7 @@ class WorkflowDefinition:
         """
         event = self.event_map.get(event_name)
         if event is None:
-            raise TransitionNotAllowed(f"Quy trình '{self.name}' không có sự kiện '{event_name}'")
+            raise TransitionNotAllowed(self._no_such_event(event_name))
         if event.derive is None:
             return {}
         derived = dict(event.derive(context))
@@ -348,9 +352,14 @@ class WorkflowDefinition:
             self._machine.events[event_name].trigger(proxy)
         except (MachineError, KeyError) as exc:
             raise TransitionNotAllowed(
-                f"Không thể thực hiện '{event_name}' từ bước '{state}'"
+                msg("Không thể thực hiện '{event}' từ bước '{state}'", event=event_name,
+                    state=state)
             ) from exc
         return proxy.state
+
+    def _no_such_event(self, event_name: str) -> Msg:
+        return msg("Quy trình '{workflow}' không có sự kiện '{event}'", workflow=self.name,
+                   event=event_name)
 
     def describe(self) -> dict[str, Any]:
         """A JSON-ready description (used by the API and the docs)."""

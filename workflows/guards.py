@@ -8,6 +8,7 @@ from typing import Any
 from workflows import discipline
 from workflows.discipline import FORM_LABELS_VI
 from workflows.engine import Guard, GuardContext, GuardResult, input_guard
+from workflows.text import msg
 
 OK: GuardResult = (True, "")
 
@@ -51,7 +52,7 @@ def fact_date(ctx: GuardContext, name: str) -> date | None:
 def _labelled(ctx: GuardContext, key: str) -> str:
     """'Không vi phạm [no_violation]': the label for people, the key for API clients."""
     label = ctx.choice_labels.get(key)
-    return f"{label} [{key}]" if label and label != key else key
+    return msg("{label} [{key}]", label=label, key=key) if label and label != key else key
 
 
 def outcome_in(*outcomes: str, field: str = "outcome") -> Guard:
@@ -62,9 +63,10 @@ def outcome_in(*outcomes: str, field: str = "outcome") -> Guard:
         actual = ctx.case_data.get(field)
         if actual in wanted:
             return OK
-        expected = "; ".join(_labelled(ctx, key) for key in sorted(wanted))
-        current = _labelled(ctx, str(actual)) if actual else "chưa có kết luận"
-        return False, f"Chỉ áp dụng khi kết luận là: {expected} (hiện tại: {current})"
+        expected = [_labelled(ctx, key) for key in sorted(wanted)]
+        current = _labelled(ctx, str(actual)) if actual else msg("chưa có kết luận")
+        return False, msg("Chỉ áp dụng khi kết luận là: {expected} (hiện tại: {current})",
+                          expected=expected, current=current)
 
     guard.__name__ = f"outcome_in_{'_'.join(sorted(wanted))}"
     return guard
@@ -93,9 +95,10 @@ def form_fits_subject(field: str = "form") -> Guard:
         allowed = forms_for(ctx.subject_type, dict(ctx.subject_facts))
         if form in allowed:
             return OK
-        names = ", ".join(FORM_LABELS_VI[f] for f in allowed)
-        label = FORM_LABELS_VI.get(str(form), form)
-        return False, f"Hình thức '{label}' không áp dụng cho đối tượng này (chỉ: {names})"
+        names = [FORM_LABELS_VI[f] for f in allowed]
+        label = FORM_LABELS_VI.get(str(form), str(form))
+        return False, msg("Hình thức '{form}' không áp dụng cho đối tượng này (chỉ: {allowed})",
+                          form=label, allowed=names)
 
     guard.__name__ = f"form_fits_subject_{field}"
     return guard
@@ -104,7 +107,7 @@ def form_fits_subject(field: str = "form") -> Guard:
 # Removal needs a post; probationary members and organisations have fewer forms.
 discipline_form_fits_subject = form_fits_subject("form")
 
-OWN_FINANCES_CITATION = (
+OWN_FINANCES_CITATION = msg(
     "Điều lệ Đảng điều 32 khoản 6 [S33]: UBKT kiểm tra tài chính của cấp ủy cấp dưới và cơ "
     "quan tài chính của cấp ủy cùng cấp, không kiểm tra tài chính của chính cấp ủy mình "
     "(domain.md §1.2, loại C)"
@@ -119,16 +122,16 @@ def not_own_committee_finances(ctx: GuardContext) -> GuardResult:
     committee whose UBKT would be inspecting it.
     """
     if ctx.subject_facts.get("is_owning_organisation"):
-        return False, ("UBKT không được kiểm tra tài chính của cấp ủy cùng cấp "
-                       f"({OWN_FINANCES_CITATION})")
+        return False, msg("UBKT không được kiểm tra tài chính của cấp ủy cùng cấp ({citation})",
+                          citation=OWN_FINANCES_CITATION)
     return OK
 
 
 def subject_is_lower_organisation(ctx: GuardContext) -> GuardResult:
     """Type B inspects lower bodies, not the owning organisation itself [S35]."""
     if ctx.subject_type != "organisation" or ctx.subject_facts.get("is_owning_organisation"):
-        return False, ("Đối tượng kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát, thi hành "
-                       "kỷ luật là tổ chức đảng cấp dưới [S35] (domain.md §1.2, loại B)")
+        return False, msg("Đối tượng kiểm tra việc thực hiện nhiệm vụ kiểm tra, giám sát, thi "
+                          "hành kỷ luật là tổ chức đảng cấp dưới [S35] (domain.md §1.2, loại B)")
     return OK
 
 
@@ -137,5 +140,5 @@ def conclusion_recorded(ctx: GuardContext) -> GuardResult:
     """Combined track (quy trình kép): the decision carries the inspection's conclusion."""
     if fact(ctx, "conclusion"):
         return OK
-    return False, ("Quy trình kép: cần nội dung kết luận kiểm tra ban hành cùng quyết định "
-                   "(QĐ 354-QĐ/UBKTTW [S27], domain.md §2.1 bước 6)")
+    return False, msg("Quy trình kép: cần nội dung kết luận kiểm tra ban hành cùng quyết định "
+                      "(QĐ 354-QĐ/UBKTTW [S27], domain.md §2.1 bước 6)")

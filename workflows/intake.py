@@ -19,6 +19,7 @@ from workflows.calendar import Unit, WorkingCalendar
 from workflows.discipline import Param
 from workflows.engine import DeadlineRule, Guard, GuardContext, GuardResult
 from workflows.guards import OK, fact, fact_date, is_yes
+from workflows.text import msg
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ DENUNCIATION_GROUNDS: Mapping[str, tuple[Ground, ...]] = MappingProxyType({
         "collective": ("[S21] (thời QĐ 30); QĐ 296: chưa xác nhận", False),
     }),
 })
-INFORMATION_CITATION = (
+INFORMATION_CITATION = msg(
     "QĐ 296 điều 19 theo [S4, mục 84–85]: đơn giấu tên, mạo tên có nội dung cụ thể được dùng "
     "làm thông tin để kiểm tra khi có dấu hiệu vi phạm (domain.md §2.6, §5) — cần đối chiếu"
 )
@@ -83,8 +84,12 @@ def denunciation_grounds(ctx: GuardContext, rule_set: str) -> list[Ground]:
     return [g for g in DENUNCIATION_GROUNDS[rule_set] if is_yes(ctx, g.key)]
 
 
-def _ground_list(grounds: list[Ground]) -> str:
-    return "; ".join(f"{g.label_vi} ({g.citation})" for g in grounds)
+def _cited(label: str, citation: str) -> str:
+    return msg("{label} ({citation})", label=label, citation=citation)
+
+
+def _ground_list(grounds: list[Ground]) -> list[str]:
+    return [_cited(g.label_vi, g.citation) for g in grounds]
 
 
 def denunciation_not_handled(rule_set: str) -> Guard:
@@ -93,7 +98,7 @@ def denunciation_not_handled(rule_set: str) -> Guard:
     def guard(ctx: GuardContext) -> GuardResult:
         if denunciation_grounds(ctx, rule_set):
             return OK
-        return False, "Không có căn cứ để không giải quyết: đơn đủ điều kiện xem xét"
+        return False, msg("Không có căn cứ để không giải quyết: đơn đủ điều kiện xem xét")
 
     guard.__name__ = f"denunciation_not_handled_{rule_set}"
     return guard
@@ -106,7 +111,8 @@ def denunciation_handled(rule_set: str) -> Guard:
         grounds = denunciation_grounds(ctx, rule_set)
         if not grounds:
             return OK
-        return False, f"Đơn không được giải quyết như tố cáo: {_ground_list(grounds)}"
+        return False, msg("Đơn không được giải quyết như tố cáo: {grounds}",
+                          grounds=_ground_list(grounds))
 
     guard.__name__ = f"denunciation_handled_{rule_set}"
     return guard
@@ -116,11 +122,11 @@ def kept_as_information(ctx: GuardContext) -> GuardResult:
     """An anonymous or false-name letter with specific content is kept as information."""
     if (is_yes(ctx, "anonymous") or is_yes(ctx, "false_name")) and is_yes(ctx, "specific_content"):
         return OK
-    return False, ("Chỉ lưu làm thông tin khi đơn giấu tên hoặc mạo tên có nội dung cụ thể "
-                   f"({INFORMATION_CITATION})")
+    return False, msg("Chỉ lưu làm thông tin khi đơn giấu tên hoặc mạo tên có nội dung cụ thể "
+                      "({citation})", citation=INFORMATION_CITATION)
 
 
-COMPETENCE_CITATION = (
+COMPETENCE_CITATION = msg(
     "Cấp ủy, ban thường vụ, UBKT giải quyết tố cáo đối với tổ chức đảng, đảng viên thuộc diện "
     "cấp mình quản lý; chi bộ đối với đảng viên của chi bộ — QĐ 22 điều 19–21 [S51] "
     "(domain.md §1.2 loại G, §2.6)"
@@ -136,19 +142,21 @@ def competent_for_accused(ctx: GuardContext) -> GuardResult:
     """The owning organisation's level manages the accused."""
     if _is_competent(ctx):
         return OK
-    return False, f"Người bị tố cáo không thuộc diện cấp này quản lý ({COMPETENCE_CITATION})"
+    return False, msg("Người bị tố cáo không thuộc diện cấp này quản lý ({citation})",
+                      citation=COMPETENCE_CITATION)
 
 
 def not_competent_for_accused(ctx: GuardContext) -> GuardResult:
     if not _is_competent(ctx):
         return OK
-    return False, "Người bị tố cáo thuộc diện cấp này quản lý: không chuyển đơn"
+    return False, msg("Người bị tố cáo thuộc diện cấp này quản lý: không chuyển đơn")
 
 
 def withdrawal_not_coerced(ctx: GuardContext) -> GuardResult:
     """A withdrawn denunciation is dropped unless the withdrawal was coerced [S20]."""
     if is_yes(ctx, "coerced"):
-        return False, "Rút đơn do bị ép buộc: vẫn tiếp tục giải quyết [S20] (domain.md §2.6)"
+        return False, msg("Rút đơn do bị ép buộc: vẫn tiếp tục giải quyết [S20] (domain.md "
+                          "§2.6)")
     return OK
 
 
@@ -170,8 +178,8 @@ def extension_within(rule: DeadlineRule, extra: int, unit: Unit, *,
         latest = calendar.add(calendar.add(start, amount, rule_unit), extra, unit)
         if until <= latest:
             return OK
-        return False, (f"Gia hạn một lần, không quá {extra} ngày: muộn nhất {latest.isoformat()} "
-                       f"({rule.citation})")
+        return False, msg("Gia hạn một lần, không quá {days} ngày: muộn nhất {latest} "
+                          "({citation})", days=extra, latest=latest, citation=rule.citation)
 
     guard.__name__ = f"extension_within_{rule.name}"
     return guard
@@ -179,8 +187,8 @@ def extension_within(rule: DeadlineRule, extra: int, unit: Unit, *,
 
 # --------------------------------------------------------------------------- congress freeze
 
-_FREEZE_SRC = ("HD 07-HD/UBKTTW (2019) [S22], cho đại hội nhiệm kỳ 2020–2025; các kỳ đại hội "
-               "sau: chưa xác nhận (domain.md §2.6, §4; phụ lục dòng 1c-5)")
+_FREEZE_SRC = msg("HD 07-HD/UBKTTW (2019) [S22], cho đại hội nhiệm kỳ 2020–2025; các kỳ đại "
+                  "hội sau: chưa xác nhận (domain.md §2.6, §4; phụ lục dòng 1c-5)")
 FREEZE_WORKING_DAYS: Mapping[str, Param[int]] = MappingProxyType({
     "grassroots": Param(25, _FREEZE_SRC, is_confirmed=False),
     "higher": Param(30, _FREEZE_SRC, is_confirmed=False),
@@ -218,27 +226,29 @@ def _frozen(ctx: GuardContext) -> bool:
 def in_congress_freeze(ctx: GuardContext) -> GuardResult:
     if _frozen(ctx):
         return OK
-    return False, ("Chỉ tạm dừng khi đơn liên quan đại hội nhận trong 25 ngày làm việc (cơ sở) "
-                   f"hoặc 30 ngày làm việc (cấp trên) trước ngày khai mạc ({_FREEZE_SRC})")
+    return False, msg("Chỉ tạm dừng khi đơn liên quan đại hội nhận trong 25 ngày làm việc (cơ "
+                      "sở) hoặc 30 ngày làm việc (cấp trên) trước ngày khai mạc ({citation})",
+                      citation=_FREEZE_SRC)
 
 
 def not_in_congress_freeze(ctx: GuardContext) -> GuardResult:
     if not _frozen(ctx):
         return OK
-    return False, f"Đơn nhận trong thời gian trước đại hội: chưa giải quyết ({_FREEZE_SRC})"
+    return False, msg("Đơn nhận trong thời gian trước đại hội: chưa giải quyết ({citation})",
+                      citation=_FREEZE_SRC)
 
 
 def congress_held(ctx: GuardContext) -> GuardResult:
     congress = fact_date(ctx, "congress_on")
     if congress is not None and ctx.today >= congress:
         return OK
-    return False, "Chỉ tiếp tục sau khi đại hội đã khai mạc (chuyển cấp ủy khóa mới)"
+    return False, msg("Chỉ tiếp tục sau khi đại hội đã khai mạc (chuyển cấp ủy khóa mới)")
 
 
 # --------------------------------------------------------------------------- complaints
 
-_ART23 = ("QĐ 296 điều 23 theo [S4, mục 67] (domain.md §2.7; phụ lục dòng 1e-1); cùng mẫu quy "
-          "định trước")
+_ART23 = msg("QĐ 296 điều 23 theo [S4, mục 67] (domain.md §2.7; phụ lục dòng 1e-1); cùng mẫu "
+             "quy định trước")
 COMPLAINT_GROUNDS: tuple[Ground, ...] = (
     Ground("handled_by_higher", "Đang được cấp trên có thẩm quyền giải quyết", _ART23, False),
     Ground("concluded_at_highest_level", "Đã được cấp có thẩm quyền cao nhất giải quyết",
@@ -271,28 +281,29 @@ def complaint_window_ends(decision_received_on: date,
 
 def complaint_grounds(ctx: GuardContext) -> list[str]:
     """Why a complaint is not handled: flagged grounds plus those computed from the dates."""
-    reasons = [f"{g.label_vi} ({g.citation})" for g in COMPLAINT_GROUNDS if is_yes(ctx, g.key)]
+    reasons = [_cited(g.label_vi, g.citation) for g in COMPLAINT_GROUNDS if is_yes(ctx, g.key)]
     received, filed = fact_date(ctx, "decision_received_on"), fact_date(ctx, "filed_on")
     if received is not None and filed is not None:
         if filed < received and not is_yes(ctx, "before_receiving_decision"):
-            reasons.append(f"Khiếu nại trước ngày nhận quyết định ({_ART23})")
+            reasons.append(msg("Khiếu nại trước ngày nhận quyết định ({citation})",
+                               citation=_ART23))
         last = complaint_window_ends(received)
         if filed > last:
             window = discipline.rule_set_on(
                 max(received, discipline.RULE_SETS[0].in_force_from)).complaint_window
-            reasons.append(f"Quá thời hạn khiếu nại: hạn cuối {last.isoformat()} "
-                           f"({window.citation})")
+            reasons.append(msg("Quá thời hạn khiếu nại: hạn cuối {last} ({citation})",
+                               last=last, citation=window.citation))
     return reasons
 
 
 def complaint_inadmissible(ctx: GuardContext) -> GuardResult:
     if complaint_grounds(ctx):
         return OK
-    return False, "Không có căn cứ để không thụ lý: đơn khiếu nại đủ điều kiện"
+    return False, msg("Không có căn cứ để không thụ lý: đơn khiếu nại đủ điều kiện")
 
 
 def complaint_admissible(ctx: GuardContext) -> GuardResult:
     reasons = complaint_grounds(ctx)
     if not reasons:
         return OK
-    return False, "Không thụ lý khiếu nại: " + "; ".join(reasons)
+    return False, msg("Không thụ lý khiếu nại: {grounds}", grounds=reasons)

@@ -18,6 +18,7 @@ from workflows.calendar import WorkingCalendar
 from workflows.discipline import FORM_LABELS_VI
 from workflows.engine import Guard, GuardContext, GuardResult, input_guard
 from workflows.guards import OK, fact, fact_date, is_yes
+from workflows.text import msg
 
 __all__ = [
     "VOTE_FIELDS", "adopted_within_authority", "ballot_valid", "beyond_authority",
@@ -28,7 +29,7 @@ __all__ = [
 
 
 def _label(form: str | None) -> str:
-    return FORM_LABELS_VI.get(form or "", "không hình thức nào")
+    return FORM_LABELS_VI.get(form or "") or msg("không hình thức nào")
 
 
 @input_guard
@@ -43,18 +44,19 @@ def nothing_adopted(ctx: GuardContext) -> GuardResult:
         return False, found.problem
     if found.adopted is None:
         return OK
-    return False, f"Biểu quyết đã thông qua hình thức '{_label(found.adopted)}'"
+    return False, msg("Biểu quyết đã thông qua hình thức '{form}'", form=_label(found.adopted))
 
 
 def adopted_within_authority(ctx: GuardContext) -> GuardResult:
     """A form was adopted, the body may decide it, and the limitation period has not run."""
     found = verdict(ctx)
     if found.problem or found.adopted is None:
-        return False, found.problem or "Không hình thức nào đủ số phiếu (§3.3)"
+        return False, found.problem or msg("Không hình thức nào đủ số phiếu (§3.3)")
     if not found.authority[0]:
         return False, found.authority[1]
     if found.expired:
-        return False, "Đã hết thời hiệu xử lý kỷ luật: kết luận vi phạm, không thi hành (§3.4)"
+        return False, msg("Đã hết thời hiệu xử lý kỷ luật: kết luận vi phạm, không thi hành "
+                          "(§3.4)")
     return OK
 
 
@@ -64,21 +66,21 @@ def beyond_authority(ctx: GuardContext) -> GuardResult:
     if found.problem or found.tally is None:
         return False, found.problem
     if found.expired:
-        return False, "Đã hết thời hiệu xử lý kỷ luật (§3.4)"
+        return False, msg("Đã hết thời hiệu xử lý kỷ luật (§3.4)")
     if found.tally.expulsion_short:
         return OK  # the cell still forwards the file to the higher body (§3.3 [S9])
     if found.adopted is not None and not found.authority[0]:
         return OK
-    return False, "Cơ quan biểu quyết có thẩm quyền quyết định: không cần đề nghị cấp trên"
+    return False, msg("Cơ quan biểu quyết có thẩm quyền quyết định: không cần đề nghị cấp trên")
 
 
 def limitation_expired(ctx: GuardContext) -> GuardResult:
     found = verdict(ctx)
     if found.problem or found.adopted is None:
-        return False, found.problem or "Không hình thức nào đủ số phiếu"
+        return False, found.problem or msg("Không hình thức nào đủ số phiếu")
     if found.expired:
         return OK
-    return False, "Chưa hết thời hiệu xử lý kỷ luật (domain.md §3.4)"
+    return False, msg("Chưa hết thời hiệu xử lý kỷ luật (domain.md §3.4)")
 
 
 def form_is_adopted(field: str) -> Guard:
@@ -89,7 +91,8 @@ def form_is_adopted(field: str) -> Guard:
         given = ctx.event_data.get(field)
         if given is None or given == adopted:
             return OK
-        return False, f"Hình thức phải là hình thức đã được biểu quyết: '{_label(adopted)}'"
+        return False, msg("Hình thức phải là hình thức đã được biểu quyết: '{form}'",
+                          form=_label(adopted))
 
     guard.__name__ = f"form_is_adopted_{field}"
     return guard
@@ -101,27 +104,28 @@ PERMANENT_FORMS = frozenset({"expulsion", "dissolution"})
 def form_lapses(ctx: GuardContext) -> GuardResult:
     if fact(ctx, "form") not in PERMANENT_FORMS:
         return OK
-    return False, "Khai trừ, giải tán không có thời hạn hiệu lực (domain.md §3.6)"
+    return False, msg("Khai trừ, giải tán không có thời hạn hiệu lực (domain.md §3.6)")
 
 
 def form_permanent(ctx: GuardContext) -> GuardResult:
     if fact(ctx, "form") in PERMANENT_FORMS:
         return OK
-    return False, "Chỉ áp dụng cho quyết định khai trừ hoặc giải tán"
+    return False, msg("Chỉ áp dụng cho quyết định khai trừ hoặc giải tán")
 
 
 def decision_lapsed(ctx: GuardContext) -> GuardResult:
     """The effect period ended (QĐ 22 art. 16(10); QĐ 296 unconfirmed; §3.6, row 6-x)."""
     announced, form = fact_date(ctx, "announced_on"), fact(ctx, "form")
     if announced is None or not form:
-        return False, "Chưa có ngày công bố quyết định"
+        return False, msg("Chưa có ngày công bố quyết định")
     lapses_on = discipline.decision_lapses_on(announced, form, rule_set_for(announced),
                                               new_violation=is_yes(ctx, "new_violation"))
     if lapses_on is None:
-        return False, "Quyết định không tự chấm dứt hiệu lực (khai trừ, hoặc có vi phạm mới)"
+        return False, msg("Quyết định không tự chấm dứt hiệu lực (khai trừ, hoặc có vi phạm "
+                          "mới)")
     if ctx.today >= lapses_on:
         return OK
-    return False, f"Quyết định còn hiệu lực đến {lapses_on.isoformat()} (domain.md §3.6)"
+    return False, msg("Quyết định còn hiệu lực đến {day} (domain.md §3.6)", day=lapses_on)
 
 
 # --------------------------------------------------------------------------- deferral
@@ -131,13 +135,14 @@ def decision_lapsed(ctx: GuardContext) -> GuardResult:
 def deferral_grounds(ctx: GuardContext) -> GuardResult:
     """Pregnancy, a child under 12 months or serious illness (QĐ 296 art. 8(7), §2.8)."""
     if ctx.subject_type != "member":
-        return False, "Chỉ áp dụng đối với đảng viên"
+        return False, msg("Chỉ áp dụng đối với đảng viên")
     reason = discipline.deferral_reason(pregnant=is_yes(ctx, "pregnant"),
                                         seriously_ill_in_hospital=is_yes(ctx, "seriously_ill"),
                                         child_born_on=_born_before(ctx), on=ctx.today)
     if reason is not None:
         return OK
-    return False, f"Không có căn cứ chưa xem xét kỷ luật ({discipline.DEFERRAL_CITATION})"
+    return False, msg("Không có căn cứ chưa xem xét kỷ luật ({citation})",
+                      citation=discipline.DEFERRAL_CITATION)
 
 
 def _born_before(ctx: GuardContext) -> date | None:
@@ -149,7 +154,7 @@ def deferral_ended(ctx: GuardContext) -> GuardResult:
     """A child's first year has passed; pregnancy and illness end by the note given."""
     born = _born_before(ctx)
     if born is not None and discipline.deferral_reason(child_born_on=born, on=ctx.today):
-        return False, "Con chưa đủ 12 tháng tuổi: chưa xem xét kỷ luật"
+        return False, msg("Con chưa đủ 12 tháng tuổi: chưa xem xét kỷ luật")
     return OK
 
 
@@ -172,7 +177,7 @@ def suspension_term_over(ctx: GuardContext) -> GuardResult:
     ends = suspension_ends(ctx)
     if ends is not None and ctx.today > ends:
         return OK
-    return False, f"Thời hạn đình chỉ chưa hết (đến hết {ends.isoformat() if ends else '?'})"
+    return False, msg("Thời hạn đình chỉ chưa hết (đến hết {day})", day=ends or "?")
 
 
 def extension_within_maximum(ctx: GuardContext) -> GuardResult:
@@ -182,12 +187,13 @@ def extension_within_maximum(ctx: GuardContext) -> GuardResult:
         return OK  # the required-field check reports a missing date
     rules = rule_set_for(start)
     if ctx.subject_type == "organisation":
-        return False, (f"Tổ chức đảng bị đình chỉ tối đa "
-                       f"{rules.suspension_organisation_max.value.amount} ngày, không gia hạn "
-                       f"({rules.suspension_organisation_max.citation})")
+        most = rules.suspension_organisation_max
+        return False, msg("Tổ chức đảng bị đình chỉ tối đa {days} ngày, không gia hạn "
+                          "({citation})", days=most.value.amount, citation=most.citation)
     limit = rules.suspension_max.value
     latest = WorkingCalendar().add(start, limit.amount, limit.unit)
     if until <= latest:
         return OK
-    return False, (f"Tổng thời gian đình chỉ tối đa {limit.amount} ngày: gia hạn đến muộn nhất "
-                   f"{latest.isoformat()} ({rules.suspension_max.citation})")
+    return False, msg("Tổng thời gian đình chỉ tối đa {days} ngày: gia hạn đến muộn nhất "
+                      "{latest} ({citation})", days=limit.amount, latest=latest,
+                      citation=rules.suspension_max.citation)

@@ -9,6 +9,7 @@ fields, phases, roles) are Vietnamese data, translated when rendered with the
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from hgkiemtra.core.db import db
 from hgkiemtra.web.forms import LanguageForm, safe_next
+from workflows.text import LIST_SEPARATOR, Msg
 
 DEFAULT_LOCALE = "vi"
 LOCALES = ("vi", "en")
@@ -28,6 +30,7 @@ DATE_FORMAT = "dd/MM/yyyy"
 DATETIME_FORMAT = "dd/MM/yyyy HH:mm"
 
 bp = Blueprint("web", __name__)
+log = logging.getLogger("hgkiemtra.web")
 
 
 def select_locale() -> str:
@@ -54,10 +57,44 @@ def switch_language() -> Response:
 
 
 def translate(label: Any) -> str:
-    """A label from workflow data (Vietnamese), in the current language."""
+    """A label or message from workflow data (Vietnamese), in the current language.
+
+    A ``workflows.text.Msg`` is translated by its template, then filled with
+    its parameters, each translated the same way (see ``translate_param``).
+    """
     if label is None or label == "":
         return ""
+    if isinstance(label, Msg):
+        return _translate_msg(label)
     return gettext(str(label))
+
+
+def _translate_msg(message: Msg) -> str:
+    return fill(gettext(message.template), message)
+
+
+def fill(text: str, message: Msg) -> str:
+    """``text`` (``message``'s template, translated) with its parameters translated.
+
+    A translation whose placeholders do not fit gives the Vietnamese text, never a 500.
+    """
+    values = {name: translate_param(value) for name, value in message.params.items()}
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        log.warning("translation of %r does not fit its parameters", message.template)
+        return str(message)
+
+
+def translate_param(value: object) -> str:
+    """One parameter of a Msg: texts through the catalog, dates dd/mm/yyyy, lists joined."""
+    if isinstance(value, str):
+        return translate(value)
+    if isinstance(value, date):
+        return show_date(value)
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(translate_param(item) for item in value)
+    return str(value)
 
 
 def show_date(value: date | datetime | None) -> str:

@@ -41,6 +41,7 @@ from workflows.engine import (
 )
 from workflows.guards import OK, fact, form_fits_subject
 from workflows.intake import COMPLAINT_GROUNDS, complaint_admissible, complaint_inadmissible
+from workflows.text import msg
 
 RULINGS = (
     ("uphold", "Giữ nguyên (chuẩn y) hình thức kỷ luật"),
@@ -61,11 +62,13 @@ def ruling_consistent(ctx: GuardContext) -> GuardResult:
     """A change names a new form that differs and fits the subject; uphold and annul name none."""
     ruling, new_form = ctx.event_data.get("ruling"), ctx.event_data.get("new_form")
     if ruling != "change":
-        return (False, "Chỉ ghi hình thức mới khi thay đổi hình thức kỷ luật") if new_form else OK
+        if new_form:
+            return False, msg("Chỉ ghi hình thức mới khi thay đổi hình thức kỷ luật")
+        return OK
     if not new_form:
-        return False, "Thay đổi hình thức kỷ luật: cần ghi hình thức mới"
+        return False, msg("Thay đổi hình thức kỷ luật: cần ghi hình thức mới")
     if new_form == fact(ctx, "complained_form"):
-        return False, "Hình thức mới trùng hình thức đã kỷ luật: chọn giữ nguyên"
+        return False, msg("Hình thức mới trùng hình thức đã kỷ luật: chọn giữ nguyên")
     return _new_form_fits(ctx)
 
 
