@@ -1,0 +1,1 @@
+"""Annual inspection and supervision programmes and annual targets."""
