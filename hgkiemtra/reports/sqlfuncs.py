@@ -1,0 +1,61 @@
+"""SQL expressions the statistics need that PostgreSQL and SQLite spell differently.
+
+Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed
+offset turns stored UTC instants into local days on SQLite.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class local_date(FunctionElement[Any]):  # noqa: N801 - reads like the SQL function it is
+    """The Vietnam-time calendar day of a UTC timestamp column."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(local_date, "postgresql")
+def _local_date_pg(element: local_date, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(element.clauses, **kw)
+    return f"CAST(({arg} AT TIME ZONE 'Asia/Ho_Chi_Minh') AS DATE)"
+
+
+@compiles(local_date)
+def _local_date_sqlite(element: local_date, compiler: Any, **kw: Any) -> str:
+    arg = compiler.process(element.clauses, **kw)
+    return f"date({arg}, '+7 hours')"
+
+
+class days_between(FunctionElement[Any]):  # noqa: N801
+    """Days (fractional) from the first timestamp to the second."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(days_between, "postgresql")
+def _days_pg(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+
+
+@compiles(days_between)
+def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"
+
+
+def is_postgresql(bind: Any) -> bool:
+    return bool(bind.dialect.name == "postgresql")
+
+
+def python_median(values: list[float]) -> float | None:
+    """The fallback where the database has no percentile_cont (SQLite)."""
+    return float(median(values)) if values else None
