@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from flask import Flask
 
 from hgkiemtra.celery_app import celery_init_app
 from hgkiemtra.config import Settings, load_settings
+from hgkiemtra.core.logs import configure_logging
 from hgkiemtra.extensions import db, migrate
 from hgkiemtra.web import init_web
 
@@ -44,7 +44,7 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     Path(settings.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     Path(settings.STORAGE_DIR).mkdir(parents=True, exist_ok=True)
-    logging.getLogger("hgkiemtra").setLevel(settings.LOG_LEVEL)
+    configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
 
 
 def _engine_options(url: str) -> dict[str, Any]:
@@ -73,8 +73,15 @@ def _register_models() -> None:
     from hgkiemtra.cases import models as _cases  # noqa: F401
     from hgkiemtra.core import outbox as _outbox  # noqa: F401
     from hgkiemtra.deadlines import models as _deadlines  # noqa: F401
+    from hgkiemtra.denunciations import models as _denunciations  # noqa: F401
+    from hgkiemtra.exports import models as _exports  # noqa: F401
+    from hgkiemtra.followup import models as _followup  # noqa: F401
+    from hgkiemtra.people import change_models as _org_changes  # noqa: F401
     from hgkiemtra.people import models as _people  # noqa: F401
+    from hgkiemtra.programmes import models as _programmes  # noqa: F401
     from hgkiemtra.reminders import models as _reminders  # noqa: F401
+    from hgkiemtra.reports import models as _reports  # noqa: F401
+    from hgkiemtra.reports import risk_models as _risk  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

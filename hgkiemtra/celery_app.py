@@ -12,20 +12,28 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_ready
-from flask import Flask
+from celery.signals import after_setup_logger, worker_ready
+from flask import Flask, current_app, has_app_context
 
 from hgkiemtra.config import Settings
 
 TICK_TASK = "hgkiemtra.reminders.tasks.tick"
 TICK_SECONDS = 60.0
 LOCKED_SCHEDULER = "hgkiemtra.reminders.beat_lock:LockedScheduler"
+PROGRAMMES_TICK_TASK = "hgkiemtra.programmes.tasks.open_due_items"
+PROGRAMMES_TICK_SECONDS = 300.0
+EXPORTS_TICK_TASK = "hgkiemtra.exports.tasks.tick"
+EXPORTS_TICK_SECONDS = 300.0
 
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):  # type: ignore[misc]
         def __call__(self, *args: object, **kwargs: object) -> object:
-            with app.app_context():
+            # A fresh context (its own session) of the calling application when
+            # called in-process (a test, a CLI command), so its database and
+            # storage are used, not those of the app Celery was last bound to.
+            target = current_app._get_current_object() if has_app_context() else app
+            with target.app_context():
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
@@ -33,6 +41,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     # Register the tasks on this app (the worker imports nothing else).
+    from hgkiemtra.exports import tasks as _export_tasks  # noqa: F401
+    from hgkiemtra.programmes import tasks as _programme_tasks  # noqa: F401
     from hgkiemtra.reminders import dispatch, tasks  # noqa: F401
 
     if not app.testing:
@@ -70,11 +80,32 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 # A tick nobody ran in time is dropped: the next one does its work.
                 "options": {"expires": TICK_SECONDS - 5},
             },
+            # Export jobs: delete expired files, re-send jobs whose task was lost.
+            "exports-tick": {
+                "task": EXPORTS_TICK_TASK,
+                "schedule": EXPORTS_TICK_SECONDS,
+                "options": {"expires": EXPORTS_TICK_SECONDS - 5},
+            },
+            # Programme items open their case when their quarter starts.
+            "programmes-tick": {
+                "task": PROGRAMMES_TICK_TASK,
+                "schedule": PROGRAMMES_TICK_SECONDS,
+                "options": {"expires": PROGRAMMES_TICK_SECONDS - 5},
+            },
         },
         "beat_schedule_filename": str(Path(settings.INSTANCE_DIR) / "celerybeat-schedule"),
         # With Redis, several beats may run: only the one holding the lock sends.
         **({"beat_scheduler": LOCKED_SCHEDULER} if settings.REDIS_URL else {}),
     }
+
+
+@after_setup_logger.connect(weak=False)
+def _one_log_handler(logger: Any = None, **_kwargs: Any) -> None:
+    """Celery set up the root logger: our records go through it, in our format."""
+    from hgkiemtra.core.logs import hand_over_to_celery
+
+    if logger is not None:
+        hand_over_to_celery(logger)
 
 
 @worker_ready.connect(weak=False)

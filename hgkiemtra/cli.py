@@ -12,7 +12,9 @@ from flask.cli import FlaskGroup
 
 from hgkiemtra.core.db import db
 from hgkiemtra.deadlines import cli as deadlines_cli
+from hgkiemtra.denunciations import cli as denunciations_cli
 from hgkiemtra.people import cli as people_cli
+from hgkiemtra.programmes import cli as programmes_cli
 from hgkiemtra.reminders import cli as reminders_cli
 
 
@@ -24,6 +26,8 @@ def register_commands(app: Flask) -> None:
     reminders_cli.register(app)
     people_cli.register(app)
     deadlines_cli.register(app)
+    denunciations_cli.register(app)
+    programmes_cli.register(app)
 
 
 @click.group("audit", help="Check the tamper-evident audit trail.")

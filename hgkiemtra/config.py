@@ -7,6 +7,7 @@ a default or weak secret key.
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -44,10 +45,21 @@ class Settings:
     MAX_JSON_KB: int = 256
     API_PAGE_SIZE_MAX: int = 200
     LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: str = "text"  # text | json (one object per line, for log collectors)
     # Reverse proxies (nginx) in front of the app that set X-Forwarded-For/-Proto/-Host.
     # 0: trust no such header (served directly); 1: one nginx in front. Too high a
     # number lets a client forge its address and slip past the login throttle.
     PROXY_HOPS: int = 0
+    # Case lists longer than this are exported by a background job (a Celery
+    # task with a progress bar), not in the request.
+    EXPORT_BACKGROUND_ROWS: int = 5000
+    # Finished export files are deleted this many hours after they were made.
+    EXPORT_KEEP_HOURS: int = 72
+    # Fernet key(s) encrypting denouncers' identities (denunciations/vault.py):
+    # comma-separated, the first encrypts, every one decrypts (key rotation).
+    # Required in production; in development a key file is made in the instance
+    # folder; in testing, without a key identities are refused.
+    VAULT_KEY: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -95,8 +107,15 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
 def _check(settings: Settings) -> None:
     if settings.ENV not in {"development", "production", "testing"}:
         raise ConfigError(f"{PREFIX}ENV must be development, production or testing")
+    if settings.LOG_FORMAT not in ("text", "json"):
+        raise ConfigError(f"{PREFIX}LOG_FORMAT must be text or json")
+    if settings.LOG_LEVEL.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"{PREFIX}LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
     if not 0 <= settings.PROXY_HOPS <= 5:
         raise ConfigError(f"{PREFIX}PROXY_HOPS must be between 0 and 5")
+    if settings.EXPORT_BACKGROUND_ROWS < 1 or settings.EXPORT_KEEP_HOURS < 1:
+        raise ConfigError(f"{PREFIX}EXPORT_BACKGROUND_ROWS and {PREFIX}EXPORT_KEEP_HOURS "
+                          "must be at least 1")
     if settings.is_production:
         key = settings.SECRET_KEY
         if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_LENGTH or len(set(key)) < 10:
@@ -105,6 +124,32 @@ def _check(settings: Settings) -> None:
                 f"(use at least {MIN_SECRET_LENGTH} random characters, e.g. "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
+    _check_vault_key(settings)
+
+
+def vault_keys(raw: str) -> list[str]:
+    """The Fernet keys of VAULT_KEY, in order (the first encrypts)."""
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _check_vault_key(settings: Settings) -> None:
+    # Never echo a key back: the message says which one, not what it is.
+    for number, key in enumerate(vault_keys(settings.VAULT_KEY), start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (ValueError, UnicodeEncodeError):
+            valid = False
+        if not valid:
+            raise ConfigError(
+                f"{PREFIX}VAULT_KEY: key {number} is not a Fernet key (32 url-safe base64 "
+                "bytes); make one with `python -c \"from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())\"`"
+            )
+    if settings.is_production and not vault_keys(settings.VAULT_KEY):
+        raise ConfigError(
+            f"refusing to start in production without {PREFIX}VAULT_KEY: denouncers' "
+            "identities must be encrypted with a key kept outside the database"
+        )
 
 
 def _with_defaults(settings: Settings) -> Settings:

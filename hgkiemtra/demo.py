@@ -27,6 +27,7 @@ from hgkiemtra.deadlines.service import overdue_case_ids_clause
 from hgkiemtra.demo_data import DEMO_PASSWORD, District, Grassroots
 from hgkiemtra.people import service as people
 from hgkiemtra.people.models import Member, MemberStatus, Organisation, User
+from hgkiemtra.programmes.demo import build_demo_programme
 from hgkiemtra.reminders import planning as reminder_planning
 from workflows.calendar import WorkingCalendar
 from workflows.guards import forms_for
@@ -110,6 +111,7 @@ def load_demo(today: date | None = None) -> DemoSummary:
     users = _build_users(orgs)
     desks = _desks(orgs, users, members)
     case_ids = _build_cases(rng, desks, today)
+    case_ids += build_demo_programme(orgs, users, members, today)
     # Back-dated transitions are history, not news: relaying their
     # notifications would mail months-old news to fictional addresses.
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.case_id.in_(case_ids)))

@@ -23,6 +23,8 @@ from hgkiemtra.core.db import db
 DEFAULT_TEST_DATABASE_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
 TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
+# A fixed Fernet key: denouncers' identities are encrypted with it in tests.
+TEST_VAULT_KEY = "PmpB5GoKdi0RFznRi9t_hdOALsdhhU1Kn88DT7f1cV4="
 
 
 def _admin_url() -> sa.URL:
@@ -68,6 +70,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "ENV": "testing",
             "DATABASE_URL": database_url,
             "SECRET_KEY": TEST_SECRET_KEY,
+            "VAULT_KEY": TEST_VAULT_KEY,
             "INSTANCE_DIR": str(instance),
         }
     )

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from hgkiemtra.api import bp, queries, serialize
 from hgkiemtra.api.auth import current_actor
+from hgkiemtra.api.denouncers import current_vault
 from hgkiemtra.api.parsing import json_body, per_page_max, query_args
 from hgkiemtra.api.representations import CasePage
 from hgkiemtra.api.schemas import INT32_MAX, CaseCreate, CaseListQuery, EventFire
@@ -21,6 +22,7 @@ from hgkiemtra.cases import service as cases
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import NotFound
+from hgkiemtra.denunciations.service import record_identity
 
 
 def case_representation(actor: Actor, case: Case) -> BaseModel:
@@ -69,6 +71,8 @@ def create_case() -> Response:
         team=[cases.TeamSeat(seat.user_id, seat.role) for seat in body.team],
         anchor_on=body.anchor_on,
     )
+    if body.denouncer is not None:
+        record_identity(actor, case, body.denouncer.identity(), current_vault())
     db.session.commit()
     response = respond(case_representation(actor, case), 201)
     response.headers["Location"] = url_for("api.get_case", case_id=case.id)

@@ -129,10 +129,44 @@ class CaseLinkOut(BaseModel):
         description="outgoing: this case opened the other; incoming: the other opened this one")
 
 
+class DenouncerRef(BaseModel):
+    pseudonym: str = Field(description="Shown instead of the denouncer's name, e.g. "
+                           "'Người tố cáo #A7K3'; the identity itself is never in a case")
+
+
 class CaseOut(CaseSummaryOut):
     allowed_events: list[AllowedEventOut]
     deadlines: list[DeadlineOut]
     links: list[CaseLinkOut]
+    denouncer: DenouncerRef | None = Field(
+        default=None, description="Denunciations with a recorded denouncer: the pseudonym only")
+
+
+class LinksOpenedOut(BaseModel):
+    case: CaseOut = Field(description="The case the links were opened from, with every link")
+    opened: list[CaseLinkOut]
+
+
+class DeclarationOut(BaseModel):
+    declared_at: datetime
+    has_conflict: bool
+    statement: str
+
+
+class TeamMemberOut(BaseModel):
+    user_id: int
+    name: str
+    role: Literal["leader", "member", "directing"]
+    declaration: DeclarationOut | None = Field(
+        description="The member's conflict-of-interest declaration; null: not declared yet")
+
+
+class TeamOut(BaseModel):
+    case_id: int
+    version: int = Field(description="The case version (send it back with a change)")
+    members: list[TeamMemberOut]
+    declared_conflict: list[int] = Field(
+        description="Users on the team who declared a conflict of interest (for the chair)")
 
 
 class PageOut(BaseModel):
@@ -272,6 +306,8 @@ class MeOut(BaseModel):
 RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
     ErrorOut,
     CaseOut,
+    LinksOpenedOut,
+    TeamOut,
     CasePage,
     HistoryOut,
     WorkflowList,

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from hgkiemtra.api.denouncer_schemas import DenouncerIn
 from workflows import registry
 from workflows.engine import Phase
 
@@ -66,6 +67,8 @@ class CaseCreate(StrictBody):
     summary: Annotated[str, Field(max_length=20000)] = ""
     team: Annotated[list[TeamSeatIn], Field(max_length=50)] = []
     anchor_on: Annotated[date | None, Field(strict=False)] = None
+    # Denunciations only: encrypted at once into the vault, never kept on the case.
+    denouncer: DenouncerIn | None = None
 
     @field_validator("anchor_on", mode="before")
     @classmethod
@@ -105,6 +108,36 @@ class DeadlineResume(StrictBody):
     """Start the clock again; the due date moves by the time it stood still."""
 
     note: Annotated[str, Field(max_length=4000)] = ""
+    version: Annotated[int | None, Field(ge=0, le=INT32_MAX)] = None
+
+
+class LinkOpen(StrictBody):
+    """Open linked case(s) from this case: ``inspection`` (from a denunciation found
+    correct), ``discipline`` (findings warrant it), ``escalation`` (an escalated
+    complaint -> the complaint at the next level), ``member_case`` (from a case about an
+    organisation: one case of ``target_kind`` per member in ``member_ids``)."""
+
+    kind: Literal["inspection", "discipline", "escalation", "member_case"]
+    target_kind: Literal["inspection_violation", "discipline"] | None = None
+    member_ids: Annotated[list[Id], Field(max_length=50)] = []
+    note: Annotated[str, Field(min_length=1, max_length=20000,
+                               description="The grounds for opening the linked case(s)")]
+    version: Annotated[int | None, Field(ge=0, le=INT32_MAX)] = None
+
+
+class TeamChange(StrictBody):
+    """Replace the team; every seat is checked for conflicts of interest."""
+
+    team: Annotated[list[TeamSeatIn], Field(max_length=50)]
+    note: Annotated[str, Field(max_length=4000)] = ""
+    version: Annotated[int | None, Field(ge=0, le=INT32_MAX)] = None
+
+
+class DeclarationIn(StrictBody):
+    """The caller's own conflict-of-interest declaration on a case whose team they sit on."""
+
+    has_conflict: bool
+    statement: Annotated[str, Field(max_length=4000)] = ""
     version: Annotated[int | None, Field(ge=0, le=INT32_MAX)] = None
 
 

@@ -15,6 +15,7 @@ from hgkiemtra.cases.audit import Break
 from hgkiemtra.cases.links import LinkView
 from hgkiemtra.cases.models import Case, CaseEvent
 from hgkiemtra.deadlines.models import Deadline
+from hgkiemtra.denunciations.service import pseudonym_of
 from hgkiemtra.people.models import Member, Organisation, User
 from workflows.engine import ROLE_LABELS_VI, EventCheck, FieldSpec, Role, WorkflowDefinition
 
@@ -43,7 +44,13 @@ def case_full(
         links=[rep.CaseLinkOut(kind=v.kind, case_id=v.case.id, reference=v.case.reference,
                                direction=v.direction)  # type: ignore[arg-type]
                for v in linked or []],
+        denouncer=_denouncer(case),
     )
+
+
+def _denouncer(case: Case) -> rep.DenouncerRef | None:
+    pseudonym = pseudonym_of(case)
+    return rep.DenouncerRef(pseudonym=pseudonym) if pseudonym else None
 
 
 def _case_fields(case: Case, definition: WorkflowDefinition, is_overdue: bool) -> dict[str, Any]:

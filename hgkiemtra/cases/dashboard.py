@@ -3,8 +3,7 @@
 Inspectors see their own cases and next deadlines; committee members and
 chairs see what awaits the committee (review, and the votes: ``cases.votes``)
 and, per phase, how many open cases are overdue or due within the week.
-(Programmes do not exist yet, so their panel is not shown at all rather than
-filled with made-up numbers.)
+Programme progress and targets come from ``programmes.progress``.
 """
 
 from __future__ import annotations

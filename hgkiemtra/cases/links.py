@@ -5,21 +5,30 @@ An event whose definition declares ``spawns`` (e.g. a supervision's
 about the same subject and owned by the same organisation, and records one
 ``CaseLink`` row that both cases list (``outgoing`` from the case that
 spawned it, ``incoming`` on the new one).
+
+A user may also open a linked case from a case by hand (``open_linked``,
+rules in link_rules.py): an inspection from a denunciation found correct, a
+discipline case from any case whose findings warrant it, the complaint at
+the next level from an escalated complaint, and cases about the members
+responsible from a case about an organisation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from hgkiemtra.auth.permissions import Actor
+from hgkiemtra.cases import audit, link_rules
 from hgkiemtra.cases.models import Case, CaseLink
-from hgkiemtra.core.db import db
-from hgkiemtra.core.errors import PermissionDenied, ValidationFailed
+from hgkiemtra.core.db import db, utcnow
+from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
 from workflows import registry
 
 # The kind of case spawned -> the link's name from the spawning case's side.
@@ -28,7 +37,8 @@ LINK_KINDS = {
     "discipline": "discipline_of",
     "discipline_complaint": "complaint_about",
 }
-KNOWN_KINDS = (*LINK_KINDS.values(), "escalated_to")
+KNOWN_KINDS = (*LINK_KINDS.values(), "escalated_to", "member_case",
+               "recheck_of")  # followup.recheck: a re-check of implementation
 MAX_TITLE = 500
 
 
@@ -89,3 +99,109 @@ def links_of(case_id: int) -> list[LinkView]:
         for r in rows
     ]
     return sorted(views, key=lambda v: v.direction != "outgoing")
+
+
+def open_linked(
+    actor: Actor,
+    parent_id: int,
+    kind: str,
+    *,
+    note: str,
+    target_kind: str | None = None,
+    subject_member_ids: Sequence[int] = (),
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> list[Case]:
+    """Open the linked case(s) ``kind`` asks for (see link_rules) from case ``parent_id``.
+
+    Each new case records the parent as its origin; the parent gets one audit
+    event naming them (its state stays as it is). Refused before anything
+    changes: NotFound out of scope, PermissionDenied without an opener role of
+    the new cases' kind over the organisation that will own them,
+    ValidationFailed when the rules do not allow it.
+    """
+    from hgkiemtra.cases.service import local_today, open_case  # service imports this module
+
+    now = now or utcnow()
+    parent = db.session.get(Case, parent_id, populate_existing=True)
+    if parent is None or not actor.can_see(parent.organisation.path):
+        raise NotFound(f"Không tìm thấy hồ sơ {parent_id}")
+    if kind not in link_rules.OPEN_KINDS:
+        raise ValidationFailed(f"Loại liên kết không hợp lệ: {kind}",
+                               {"field": "kind", "known": list(link_rules.OPEN_KINDS)})
+    # Whether the kind applies to this case at all comes first: it decides where the
+    # new case would live, and so whose roles count.
+    reason = link_rules.refusal(parent, kind)
+    if reason is not None:
+        raise ValidationFailed(reason, {"field": "kind"})
+    _may_open(actor, parent, kind, target_kind, local_today(now))
+    if expected_version is not None and parent.version != expected_version:
+        raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
+                              {"current_version": parent.version})
+    note = note.strip()
+    if not note:
+        raise ValidationFailed("Hãy ghi căn cứ mở hồ sơ liên kết", {"field": "note"})
+    plan = link_rules.plan(parent, kind, target_kind, subject_member_ids)
+    try:
+        children = [_open_child(actor, parent, plan, subject, note, now, open_case)
+                    for subject in plan.subjects]
+        audit.record_in_place(
+            parent, event="open_linked", actor_id=actor.user_id, actor_label=actor.label,
+            occurred_at=now, note=note,
+            data={"link": plan.link_kind, "opened": [
+                {"case_id": c.id, "reference": c.reference, "kind": c.kind} for c in children]},
+        )
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise VersionConflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại") \
+            from None
+    return children
+
+
+def _may_open(actor: Actor, parent: Case, kind: str, target_kind: str | None,
+              today: date) -> None:
+    org = link_rules.target_org(parent, kind)
+    wanted = link_rules.OPEN_KINDS[kind][0] or target_kind
+    kinds = [wanted] if wanted in registry.kinds() else list(link_rules.MEMBER_CASE_KINDS)
+    if not actor.can_see(org.path):
+        raise PermissionDenied(f"Tổ chức {org.name} nằm ngoài phạm vi của bạn")
+    roles = actor.roles_for(org.path)
+    for name in kinds:
+        definition = registry.for_kind(name, today)
+        if not roles & definition.opener_roles:
+            raise PermissionDenied(f"Vai trò của bạn không được lập hồ sơ '{definition.title}' "
+                                   f"tại {org.name}")
+
+
+def _open_child(actor: Actor, parent: Case, plan: link_rules.Plan,
+                subject: tuple[str, int, str], note: str, now: datetime,
+                opener: Callable[..., Case]) -> Case:
+    subject_type, subject_id, name = subject
+    title = registry.for_kind(plan.target_kind).title
+    about = f" — {name}" if plan.link_kind == "member_case" else ""
+    child = opener(
+        actor, kind=plan.target_kind, org_id=plan.org.id, subject_type=subject_type,
+        subject_id=subject_id, summary=note, now=now,
+        title=f"{title}{about} (từ {parent.reference}): {parent.title}"[:MAX_TITLE],
+        origin={"case_id": parent.id, "reference": parent.reference, "event": "open_linked",
+                "link": plan.link_kind},
+    )
+    db.session.add(CaseLink(from_case_id=parent.id, to_case_id=child.id, kind=plan.link_kind,
+                            created_at=now))
+    db.session.flush()
+    return child
+
+
+def open_options(actor: Actor, case: Case, today: date) -> list[tuple[str, str | None]]:
+    """Each request kind with the reason it is refused now (None: the actor may open it)."""
+    options: list[tuple[str, str | None]] = []
+    for kind in link_rules.OPEN_KINDS:
+        reason = link_rules.refusal(case, kind)
+        if reason is None:
+            try:
+                _may_open(actor, case, kind, None, today)
+            except (PermissionDenied, ValidationFailed) as exc:
+                reason = exc.message
+        options.append((kind, reason))
+    return options

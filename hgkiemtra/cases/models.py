@@ -172,3 +172,24 @@ class CaseLink(db.Model):
         sa.UniqueConstraint("from_case_id", "to_case_id", "kind"),
         sa.CheckConstraint("from_case_id <> to_case_id", name="distinct_cases"),
     )
+
+
+class TeamDeclaration(db.Model):
+    """A team member's conflict-of-interest declaration (bản cam kết/kê khai xung đột lợi ích).
+
+    One row per person and case, replaced when they declare again; every
+    declaration is also an audit event of the case, so earlier ones are kept.
+    """
+
+    __tablename__ = "team_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    has_conflict: Mapped[bool] = mapped_column(sa.Boolean)
+    statement: Mapped[str] = mapped_column(sa.Text, default="")
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "user_id"),)

@@ -16,6 +16,7 @@ from hgkiemtra.cases.models import Case, CaseEvent
 from hgkiemtra.cases.service import local_today
 from hgkiemtra.cases.votes import VoteSummary, summarise
 from hgkiemtra.deadlines.models import Deadline
+from hgkiemtra.denunciations.service import EVENT_LABELS as DENOUNCER_EVENT_LABELS
 from workflows.engine import (
     PHASE_LABELS_VI,
     PHASE_ORDER,
@@ -28,6 +29,19 @@ from workflows.engine import (
 )
 
 OPEN_EVENT_LABEL = "Hồ sơ được lập"
+# Audit events that leave the state as it is (not workflow events), by name.
+IN_PLACE_LABELS = {
+    "add_followup_action": "Thêm việc phải thực hiện theo kết luận",
+    "edit_followup_action": "Sửa việc phải thực hiện theo kết luận",
+    "complete_followup_action": "Ghi nhận hoàn thành việc theo kết luận",
+    "waive_followup_action": "Miễn thực hiện việc theo kết luận",
+    "open_recheck": "Mở hồ sơ kiểm tra việc thực hiện kết luận",
+    "transfer_organisation": "Chuyển sang tổ chức kế thừa (sáp nhập, chia tách, giải thể)",
+    "change_team": "Phân công lại đoàn kiểm tra",
+    "declare_interest": "Khai báo xung đột lợi ích",
+    "open_linked": "Mở hồ sơ liên kết",
+}
+IN_PLACE_LABELS.update(DENOUNCER_EVENT_LABELS)  # the identity vault's events
 DUE_SOON_DAYS = 3
 
 
@@ -138,7 +152,8 @@ def timeline(definition: WorkflowDefinition, events: Sequence[CaseEvent]) -> lis
         event_def = definition.event_map.get(event.event)
         items.append(TimelineItem(
             event=event,
-            label=event_def.label if event_def else OPEN_EVENT_LABEL,
+            label=event_def.label if event_def else IN_PLACE_LABELS.get(event.event,
+                                                                        OPEN_EVENT_LABEL),
             from_label=_state_label(definition, event.from_state),
             to_label=_state_label(definition, event.to_state),
             facts=event_facts(definition, event),

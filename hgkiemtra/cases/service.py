@@ -7,8 +7,8 @@ audit event, the deadlines, the outbox rows) land together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import audit, links
+from hgkiemtra.cases import audit, conflicts, links
 from hgkiemtra.cases.models import Case, CaseEvent, CaseTeamMember
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import (
@@ -32,9 +32,16 @@ from hgkiemtra.core.errors import (
 from hgkiemtra.core.outbox import add_message
 from hgkiemtra.core.text import search_key
 from hgkiemtra.deadlines import service as deadlines
+from hgkiemtra.denunciations.service import refuse_assignment
 from hgkiemtra.people.models import Member, Organisation, User
 from workflows import registry
-from workflows.engine import EventCheck, GuardContext, TransitionNotAllowed, WorkflowDefinition
+from workflows.engine import (
+    EventCheck,
+    EventDef,
+    GuardContext,
+    TransitionNotAllowed,
+    WorkflowDefinition,
+)
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TEAM_ROLES = ("leader", "member", "directing")
@@ -189,6 +196,8 @@ def _set_team(case: Case, team: Sequence[TeamSeat]) -> None:
         user = db.session.get(User, seat.user_id)
         if user is None or not user.is_active:
             raise ValidationFailed(f"Không có người dùng mã số {seat.user_id}", {"field": "team"})
+        refuse_assignment(case, [user.id])  # denunciations: never the accused's side
+        conflicts.refuse_conflict(case, user)
         seen.add(seat.user_id)
         case.team.append(CaseTeamMember(user=user, team_role=seat.team_role))
 
@@ -241,7 +250,8 @@ def allowed_events(actor: Actor, case: Case, now: datetime | None = None) -> lis
     roles = actor.roles_for(case.organisation.path)
     ctx = guard_context(case, {}, "", local_today(now))
     return [
-        definition.check(event.name, ctx, roles, with_input=False)
+        _with_case_checks(case, definition, definition.check(event.name, ctx, roles,
+                                                             with_input=False))
         for event in definition.events_from(case.state)
     ]
 
@@ -399,7 +409,29 @@ def _check_event(
         if isinstance(value, str) and _is_iso_date(value) and date.fromisoformat(value) < today:
             raise ValidationFailed(f"Hạn '{rule.label}' không được trước ngày hôm nay",
                                    {"field": rule.due_date_field})
+    return _with_case_checks(case, definition, check)
+
+
+# Checks other areas add to every event on top of the workflow's own guards
+# (e.g. open follow-up actions keep a case from closing): each returns the
+# reasons the event is refused now, so fire_event and allowed_events agree.
+CaseCheck = Callable[[Case, WorkflowDefinition, EventDef], list[str]]
+_case_checks: list[CaseCheck] = []
+
+
+def add_case_check(check: CaseCheck) -> CaseCheck:
+    """Apply ``check`` to every event from now on (once, however often added)."""
+    if check not in _case_checks:
+        _case_checks.append(check)
     return check
+
+
+def _with_case_checks(case: Case, definition: WorkflowDefinition, check: EventCheck
+                      ) -> EventCheck:
+    extra = [reason for rule in _case_checks for reason in rule(case, definition, check.event)]
+    if not extra:
+        return check
+    return replace(check, allowed=False, reasons=(*check.reasons, *extra))
 
 
 def _is_iso_date(value: str) -> bool:

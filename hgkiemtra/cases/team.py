@@ -14,11 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import audit
+from hgkiemtra.cases import audit, conflicts
 from hgkiemtra.cases.models import Case, CaseTeamMember
 from hgkiemtra.cases.service import TEAM_ROLES, TeamSeat
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
+from hgkiemtra.denunciations.service import refuse_assignment
 from hgkiemtra.people.models import User
 from hgkiemtra.reminders import planning
 from workflows.engine import Role
@@ -45,6 +46,8 @@ def change_team(
         raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
                               {"current_version": case.version})
     wanted = _validated(team)
+    refuse_assignment(case, wanted)  # denunciations: never the accused's side
+    conflicts.check_team(case, wanted)
     try:
         _apply(case, wanted)
         audit.record_in_place(

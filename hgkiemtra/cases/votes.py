@@ -146,7 +146,8 @@ def summarise(data: Mapping[str, Any]) -> VoteSummary | None:
         adopted_alone=bool(data.get("adopted_alone")),
         expulsion_forwarded=bool(data.get("expulsion_forwarded")),
         within_authority=data.get("within_authority"),
-        authority_reason=str(data.get("authority_reason") or ""),
+        # A Msg when just counted (the preview), so the page can translate it.
+        authority_reason=data.get("authority_reason") or "",
         limitation_expired=data.get("limitation_expired"),
         outcome=str(data["vote_outcome"]),
         body_level=str(data.get("body_level") or ""),

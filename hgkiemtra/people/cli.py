@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask) -> None:
+    from hgkiemtra.people.orgs_cli import orgs_group
+
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(orgs_group)
 
 
 def roles_label(user: User) -> str:

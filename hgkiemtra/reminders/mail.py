@@ -184,19 +184,19 @@ class SmtpTransport:
 
 
 def to_email(mail: Mail, mail_from: str) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = mail_from
-    msg["To"] = mail.to_addr
-    msg["Subject"] = mail.subject
+    email = EmailMessage()
+    email["From"] = mail_from
+    email["To"] = mail.to_addr
+    email["Subject"] = mail.subject
     # The same outbox row always has the same Message-ID, so a mail sent twice
     # (see service: the at-least-once window) can be recognised as one.
     domain = mail_from.rpartition("@")[2] or "hgkiemtra"
     digest = hashlib.sha256(mail.outbox_key.encode()).hexdigest()[:32]
-    msg["Message-ID"] = f"<{digest}@{domain}>"
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(mail.body_text)
-    msg.add_alternative(mail.body_html, subtype="html")
-    return msg
+    email["Message-ID"] = f"<{digest}@{domain}>"
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(mail.body_text)
+    email.add_alternative(mail.body_html, subtype="html")
+    return email
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hgkiemtra.config import Settings
 from hgkiemtra.extensions import babel, csrf, limiter, login_manager
-from hgkiemtra.web import errors, i18n, layout, login, security
+from hgkiemtra.web import errors, i18n, layout, login, request_log, security
 
 SESSION_LIFETIME = timedelta(hours=8)  # idle time after which one signs in again
 
@@ -38,6 +38,7 @@ def init_web(app: Flask) -> None:
     )
     login.init_login(app, login_manager)
     security.init_security(app)
+    request_log.init_request_log(app)
     i18n.init_templates(app)
     layout.init_layout(app)
     errors.init_errors(app)
@@ -71,10 +72,22 @@ def _register_blueprints(app: Flask) -> None:
     from hgkiemtra.auth.views import bp as auth_bp
     from hgkiemtra.calendar.views import bp as calendar_bp
     from hgkiemtra.cases.views import bp as cases_bp
+    from hgkiemtra.denunciations.views import bp as denunciations_bp
+    from hgkiemtra.exports.views import bp as exports_bp
+    from hgkiemtra.followup.views import bp as followup_bp
+    from hgkiemtra.programmes.views import bp as programmes_bp
+    from hgkiemtra.reports.risk_views import bp as risk_bp
+    from hgkiemtra.reports.views import bp as reports_bp
 
     csrf.exempt(api_bp)  # bearer tokens, never cookies: nothing to forge
     app.register_blueprint(i18n.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(denunciations_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(risk_bp)
+    app.register_blueprint(followup_bp)
+    app.register_blueprint(reports_bp)

@@ -28,6 +28,7 @@ from hgkiemtra.api.errors import (
 )
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import DomainError, NotFound, PermissionDenied, VersionConflict
+from hgkiemtra.web.i18n import translate
 
 log = logging.getLogger("hgkiemtra.web")
 
@@ -56,7 +57,8 @@ def domain_error(exc: DomainError) -> Response | tuple[str, int]:
         return error_page(409, _("Hồ sơ vừa thay đổi"), _(
             "Hồ sơ đã được người khác cập nhật trong lúc bạn thao tác; chưa có gì được lưu. "
             "Hãy mở lại hồ sơ và thử lại."))
-    return error_page(422, _("Chưa thực hiện được"), exc.message)
+    # A workflow reason may be a Msg: shown in the reader's language.
+    return error_page(422, _("Chưa thực hiện được"), translate(exc.message))
 
 
 def not_found_page() -> tuple[str, int]:

@@ -35,7 +35,9 @@ def test_production_refuses_weak_secret(key):
 
 def test_production_accepts_a_strong_secret():
     key = "Zq8w3-Kp1vN0xR7tY2uB5mC9dE4fG6hJ_aLs"
-    assert load_settings({"HGKIEMTRA_ENV": "production", "HGKIEMTRA_SECRET_KEY": key}).is_production
+    vault = "PmpB5GoKdi0RFznRi9t_hdOALsdhhU1Kn88DT7f1cV4="
+    assert load_settings({"HGKIEMTRA_ENV": "production", "HGKIEMTRA_SECRET_KEY": key,
+                          "HGKIEMTRA_VAULT_KEY": vault}).is_production
 
 
 def test_settings_are_frozen():

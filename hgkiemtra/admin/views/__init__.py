@@ -36,7 +36,10 @@ def _require_admin() -> Response | None:
 
 @bp.context_processor
 def _admin_context() -> dict[str, object]:
-    return {"is_site_admin": is_site_admin(current_actor()), "role_label": role_label}
+    # Error pages (a CSRF failure is raised before _require_admin) render here
+    # for signed-out visitors too: they have no actor.
+    site_admin = current_user.is_authenticated and is_site_admin(current_actor())
+    return {"is_site_admin": site_admin, "role_label": role_label}
 
 
 def role_label(role: str) -> str:
@@ -56,7 +59,9 @@ def flash_failure(exc: DomainError) -> None:
 from hgkiemtra.admin.views import (  # noqa: E402, F401
     index,
     mail,
+    org_changes,
     organisations,
     settings,
     users,
 )
+from hgkiemtra.denunciations import admin_views  # noqa: E402, F401  (vault custodians)

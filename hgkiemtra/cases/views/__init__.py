@@ -34,6 +34,7 @@ from hgkiemtra.cases.views import (  # noqa: E402, F401
     events,
     listing,
     new_case,
+    teams,
     votes,
     workflows,
 )

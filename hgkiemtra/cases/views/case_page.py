@@ -12,7 +12,7 @@ from hgkiemtra.cases import documents as docs
 from hgkiemtra.cases import service as cases
 from hgkiemtra.cases.forms import UploadForm
 from hgkiemtra.cases.models import Case
-from hgkiemtra.cases.views import bp
+from hgkiemtra.cases.views import bp, teams
 from hgkiemtra.cases.views.common import can_write, load_case, max_upload_bytes
 from hgkiemtra.core.db import db
 from hgkiemtra.people.models import User
@@ -58,6 +58,8 @@ def render_case(
         max_upload_mb=max_upload_bytes() // (1024 * 1024),
         doc_types=docs.DOC_TYPES,
         team_roles=TEAM_ROLE_LABELS,
+        team=teams.team_panel(actor, case),
+        link_panel=teams.link_panel(actor, case),
         member_statuses=MEMBER_STATUS_LABELS,
         diagram=diagrams.diagram(definition, case, events),
     )

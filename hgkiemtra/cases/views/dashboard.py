@@ -10,6 +10,7 @@ from hgkiemtra.cases import votes
 from hgkiemtra.cases.presenters import countdown
 from hgkiemtra.cases.service import definition_of, local_today
 from hgkiemtra.cases.views import bp
+from hgkiemtra.programmes import progress as programme_numbers
 from hgkiemtra.web.login import current_actor
 from workflows.engine import Phase, Role
 
@@ -37,6 +38,10 @@ def dashboard() -> str:
         context["counts"] = numbers.phase_counts(actor, today)
         context["in_review"] = numbers.cases_in_state(actor, REVIEW_STATE)
         context["in_discipline"] = numbers.cases_in_phase(actor, Phase.DISCIPLINE.value)
+        # Programme progress and the year's targets (hgkiemtra/programmes).
+        context["programme_year"] = today.year
+        context["programme_progress"] = programme_numbers.dashboard_programmes(actor, today.year)
+        context["target_progress"] = programme_numbers.dashboard_targets(actor, today.year)
     if roles & votes.VOTER_ROLES:
         context["awaiting_vote"] = votes.cases_awaiting_vote(actor)
     return render_template("cases/dashboard.html", **context)

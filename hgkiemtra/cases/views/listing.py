@@ -1,11 +1,11 @@
-"""The case list (filters, search, sorting, pages) and its CSV export."""
+"""The case list (filters, search, sorting, pages) and its CSV and XLSX exports."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from flask import Response, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_babel import format_date
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ from hgkiemtra.cases.views.common import (
     phase_choices,
     state_choices,
 )
+from hgkiemtra.web.forms import PostOnlyForm
 from hgkiemtra.web.login import current_actor
 
 LIST_ARGS = ("q", "kind", "phase", "state", "org_id", "year", "overdue", "mine", "sort")
@@ -92,7 +93,26 @@ def case_list() -> str:
         rows=rows,
         pages=Pages(form.page_number, form.page_size, total),
         export_url=url_for("cases.export_csv", **export_args),
+        export_xlsx_url=url_for("cases.export_xlsx", **export_args),
+        background_url=url_for("exports.start_case_export", **export_args),
+        is_export_large=total > background_rows(),
+        post_form=PostOnlyForm(),
         is_filtered=any(k != "sort" for k in export_args),
+    )
+
+
+def background_rows() -> int:
+    """Longer lists are exported by a background job, not in the request."""
+    return int(current_app.config["SETTINGS"].EXPORT_BACKGROUND_ROWS)
+
+
+def _too_large(total: int) -> str:
+    """The page offering a background export when the list is too long to send now."""
+    args = {k: v for k, v in request.args.items() if k in LIST_ARGS and v}
+    return render_template(
+        "exports/too_large.html", total=total, limit=background_rows(),
+        background_url=url_for("exports.start_case_export", **args),
+        back_url=url_for("cases.case_list", **args), post_form=PostOnlyForm(),
     )
 
 
@@ -101,10 +121,32 @@ def export_csv() -> Response:
     """The filtered list (every page) as CSV for Excel: UTF-8 with a BOM."""
     form = filter_form()
     today = local_today()
-    body = export.cases_csv(current_actor(), form.to_filter(current_user.id), today)
+    filters = form.to_filter(current_user.id)
+    total = export.count_cases(current_actor(), filters, today)
+    if total > background_rows():
+        return Response(_too_large(total))
+    body = export.cases_csv(current_actor(), filters, today, limit=background_rows())
     filename = f"ho-so-{format_date(today, 'yyyyMMdd')}.csv"
     return Response(
         body,
         mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/cases/export.xlsx")
+def export_xlsx() -> Response:
+    """The filtered list (every page) as an Excel workbook, dates as real dates."""
+    form = filter_form()
+    today = local_today()
+    filters = form.to_filter(current_user.id)
+    total = export.count_cases(current_actor(), filters, today)
+    if total > background_rows():
+        return Response(_too_large(total))
+    body = export.cases_xlsx(current_actor(), filters, today, limit=background_rows())
+    filename = f"ho-so-{format_date(today, 'yyyyMMdd')}.xlsx"
+    return Response(
+        body,
+        mimetype=export.XLSX_MIMETYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

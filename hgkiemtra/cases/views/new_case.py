@@ -18,6 +18,8 @@ from hgkiemtra.cases.views import bp
 from hgkiemtra.cases.views.common import kind_choices, org_choices, orgs_in_scope
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import DomainError, PermissionDenied
+from hgkiemtra.denunciations.forms import DenouncerForm, intake_form
+from hgkiemtra.denunciations.views import record_intake
 from hgkiemtra.people import queries as people
 from hgkiemtra.people.models import Organisation
 from hgkiemtra.web.forms import options
@@ -51,16 +53,24 @@ def new_case() -> Page:
     form = NewCaseForm() if request.method == "POST" else NewCaseForm(formdata=None, data={
         "kind": start.kind.data, "org_id": org.id if org else None,
         "subject_type": start.subject_type.data,
+        # Links such as the risk ranking's "plan an inspection" preselect these.
+        "subject_id": request.args.get("subject_id", ""),
+        "title": request.args.get("title", "")[:500],
     })
     if org is not None:
         form.fill_choices(_subjects(org, start), [(u.id, u.full_name) for u in
                                                   people.staff_for(org)])
-    if request.method == "POST" and org is not None and form.validate_on_submit():
-        opened = _open(actor, form)
+    intake = intake_form(start.kind.data)  # the denouncer, for a denunciation
+    valid = request.method == "POST" and org is not None and form.validate_on_submit()
+    if valid and (intake is None or intake.validate()):
+        opened = _open(actor, form, intake)
         if opened is not None:
             return opened
     status = 422 if request.method == "POST" else 200
-    return render_template("cases/new.html", start=start, form=form, org=org), status
+    # An identity is never sent back in a page: a failed form must be typed again.
+    forgotten = intake.forget() if intake is not None else False
+    return render_template("cases/new.html", start=start, form=form, org=org, intake=intake,
+                           intake_forgotten=forgotten), status
 
 
 def _chosen_org(start: CaseStartForm, orgs: list[tuple[int, str]]) -> Organisation | None:
@@ -81,7 +91,7 @@ def _subjects(org: Organisation, start: CaseStartForm) -> list[tuple[int, str]]:
     ]
 
 
-def _open(actor: Actor, form: NewCaseForm) -> Response | None:
+def _open(actor: Actor, form: NewCaseForm, intake: DenouncerForm | None) -> Response | None:
     try:
         case = cases.open_case(
             actor,
@@ -93,6 +103,7 @@ def _open(actor: Actor, form: NewCaseForm) -> Response | None:
             summary=(form.summary.data or "").strip(),
             team=[cases.TeamSeat(user_id, role) for user_id, role in form.team()],
         )
+        record_intake(actor, case, intake)
     except (DomainError, ValueError) as exc:
         db.session.rollback()
         form.form_errors.append(getattr(exc, "message", str(exc)))

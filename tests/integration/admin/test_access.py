@@ -10,7 +10,8 @@ from tests import factories as f
 
 PLACEHOLDER = re.compile(r"<(?:(?:int|string):)?([a-z_]+)>")
 SAMPLE = {"user_id": "1", "assignment_id": "1", "message_id": "1", "mail_id": "1",
-          "day": "2026-09-10", "role": "leader"}
+          "day": "2026-09-10", "role": "leader", "org_id": "1", "kind": "merge",
+          "custodian_id": "1"}
 SITE_ONLY = ("/admin/calendar", "/admin/reminders", "/admin/outbox", "/admin/mail")
 
 

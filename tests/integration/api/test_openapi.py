@@ -35,7 +35,7 @@ def routes(app) -> set[tuple[str, str]]:
 def test_document_lists_exactly_the_routes(app, doc):
     documented = {(path, method) for path, item in doc["paths"].items() for method in item}
     assert documented == routes(app)
-    assert len(documented) == 13
+    assert len(documented) >= 44  # a sanity floor: the equality above is the check
 
 
 def test_document_structure(app, doc):

@@ -138,6 +138,9 @@ def test_every_acknowledged_transition_survives_a_crash(crashable):
         assert client.error is None, repr(client.error)
 
     statuses = sum((c.statuses for c in clients), Counter())
+    print(f"\npostgres restart: {CLIENTS} clients, {CASES} cases, crash after "
+          f"{len(acknowledged_before_crash)} acknowledged transitions; {len(ledger)} "
+          f"acknowledged in all; statuses {dict(statuses)}")  # RELIABILITY.md quotes this
     assert statuses[500] == 0, statuses
     assert statuses[503] > 0, f"the crash was never seen by a client: {statuses}"
     assert len(acknowledged_before_crash) >= CRASH_AFTER

@@ -49,7 +49,7 @@ def test_committee_sees_review_discipline_and_counts_by_phase(ui, w, make_case, 
     assert "Đang xem xét kỷ luật" in page
     assert "Hồ sơ đang giải quyết theo giai đoạn" in page
     assert "1 quá hạn" in page  # the planned phase has one overdue case
-    assert "chương trình" not in page.lower()  # no made-up programme numbers
+    assert "tiến độ chương trình" not in page.lower()  # no programme yet: no panel
 
 
 def test_viewer_sees_the_overview_without_actions(ui, w, make_case):
