@@ -109,7 +109,9 @@ def test_inserted_row_is_caught_even_with_a_valid_hash(app, cases_with_history):
 def test_cli_subprocess_exit_code(app, cases_with_history, database_url):
     case_id, _ = cases_with_history
     env = {**os.environ, "HGKIEMTRA_DATABASE_URL": database_url,
-           "HGKIEMTRA_INSTANCE_DIR": app.instance_path}
+           "HGKIEMTRA_INSTANCE_DIR": app.instance_path,
+           # The seal key comes from the secret key: the command must hold the app's.
+           "HGKIEMTRA_SECRET_KEY": app.config["SECRET_KEY"]}
     ok = subprocess.run([sys.executable, "-m", "hgkiemtra.cli", "audit", "verify"],
                         env=env, capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
