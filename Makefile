@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format bench clean e2e-deps
+.PHONY: install run test reliability lint format bench clean e2e-deps cluster-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ run: install
 
 # The whole suite against PostgreSQL and Redis (HGKIEMTRA_TEST_DATABASE_URL,
 # HGKIEMTRA_TEST_REDIS_URL; default: the local servers).
-test: install e2e-deps
+test: install e2e-deps cluster-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The browser tests (tests/e2e) drive Debian's Chromium, never a downloaded
@@ -38,6 +38,28 @@ e2e-deps:
 	    echo "make: browser tests skipped until Chromium is installed: sudo apt-get install chromium"; \
 	  fi; }
 
+# The cluster test (tests/cluster) runs Debian's nginx in front of two gunicorn
+# nodes; without it that test is skipped.
+cluster-deps:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	  else \
+	    echo "make: the cluster test is skipped until nginx is installed: sudo apt-get install nginx"; \
+	  fi; }
+
+# The long variants of the reliability tests (RELIABILITY.md lists each and its figures);
+# `make test` runs the same tests with short defaults.
+RELIABILITY_TESTS := tests/integration/test_stateful.py tests/integration/fuzz \
+	tests/integration/test_concurrency.py tests/integration/faults \
+	tests/integration/reminders/test_faults.py tests/integration/security \
+	tests/integration/test_audit_tamper.py tests/integration/denunciations/test_canary.py \
+	tests/integration/test_backup.py
+reliability: install
+	HGKIEMTRA_TEST_LOAD_SECONDS=60 HGKIEMTRA_TEST_FUZZ_EXAMPLES=200 \
+	HGKIEMTRA_TEST_STATEFUL_EXAMPLES=100 HGKIEMTRA_TEST_TAMPER_EXAMPLES=2000 \
+	$(PY) -m pytest -s -p no:cacheprovider $(RELIABILITY_TESTS) $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check hgkiemtra workflows tests bench
 	$(VENV)/bin/mypy workflows
@@ -45,8 +67,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix hgkiemtra workflows tests bench
 
+# Every issue-7 benchmark; figures to bench/RESULTS.md and bench/results.json.
 bench: install
-	$(PY) -m bench.run
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache

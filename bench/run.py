@@ -1,202 +1,117 @@
 """Benchmarks: `make bench` (full) or `python -m bench.run --smoke` (tiny sizes).
 
-Measured so far: transition throughput through the full service (version
-check, scope and role, guards, hash chain, deadlines, outbox) against the
-ceiling of the same two statements (UPDATE the case, INSERT the event) issued
-with raw psycopg, at 1 and 8 concurrent worker processes, in the same run, on
-a scratch PostgreSQL database with synchronous_commit=on. Results go to
-bench/RESULTS.md and bench/results.json.
+Issue 7, measured side by side in one run on scratch PostgreSQL databases
+(copies of one migrated template), synchronous_commit as the server has it:
+
+1-2. transitions through the full service vs the raw psycopg ceiling vs the
+     SpiffWorkflow peer (bench/transitions.py, bench/peer.py);
+3.   the transition API over HTTP through gunicorn (bench/http_api.py);
+4.   the scale data set loaded with COPY (bench/scale.py);
+5.   the reminder scan on it (bench/reminders.py);
+6.   reminder delivery through Celery and SMTP (bench/delivery.py);
+7.   pages and API at scale (bench/pages.py);
+8.   `audit verify` over its events (bench/audit.py).
+
+Results go to bench/RESULTS.md and bench/results.json (not in a smoke run).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
-import platform
 import time
 import uuid
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-import psycopg
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from bench import audit, delivery, http_api, pages, reminders, scale, transitions
+from bench.common import HERE, STEPS, create_database, drop_database, machine, migrate
+from bench.common import scratch_database as scratch
+from bench.report import markdown
 
-from hgkiemtra.app import create_app
-from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import service as cases
-from hgkiemtra.cases.models import Case
-from hgkiemtra.config import normalise_database_url
-from hgkiemtra.core.db import db
-from workflows.engine import Role
+__all__ = ["STEPS", "main"]
 
-HERE = Path(__file__).resolve().parent
-SECRET = "bench-" + "k" * 40
-STEPS = [
-    ("decide", {"decision_number": "1-QĐ/UBKT", "decision_date": "2026-01-05"}),
-    ("launch", {}),
-    ("request_explanation", {}),
-    ("receive_explanation", {}),
-    ("draft_report", {}),
-    ("submit_report", {}),
-]
-# Every role over the whole tree, so each step's role check passes.
-ACTOR = Actor(None, "bench", tuple((role, "/") for role in Role))
+FULL = {"cases": 300, "concurrency": (1, 8), "http_cases_per_client": 25, "http_levels": (4, 16),
+        "scale_cases": 150_000, "incremental": 5000, "backlog": 200_000, "backlog_seconds": 300,
+        "mails": 2000, "pages_requests": 2, "pages_clients": 16, "scale_processes": None}
+SMOKE = {"cases": 4, "concurrency": (1,), "http_cases_per_client": 1, "http_levels": (2, 4),
+         "scale_cases": 300, "incremental": 50, "backlog": 200, "backlog_seconds": 0,
+         "mails": 10, "pages_requests": 1, "pages_clients": 4, "scale_processes": 0}
+BENCHES = ("transitions", "http", "scale")
+PARTIAL = HERE / "data" / "results.partial.json"
 
 
-def _app(url: str) -> Any:
-    return create_app({"ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": SECRET,
-                       "INSTANCE_DIR": str(HERE / "data")})
+def _timed(results: dict[str, Any], name: str, job: Any) -> Any:
+    t0 = time.perf_counter()
+    results[name] = job()
+    results.setdefault("wall_s", {})[name] = round(time.perf_counter() - t0, 1)
+    print(f"bench: {name} done in {results['wall_s'][name]} s", flush=True)
+    # What is measured so far survives a later benchmark failing (bench/data is not kept).
+    PARTIAL.parent.mkdir(exist_ok=True)
+    PARTIAL.write_text(json.dumps(results, indent=2, default=str))
+    return results[name]
 
 
-def _summary(latencies: list[float], elapsed: float) -> dict[str, float]:
-    ordered = sorted(latencies)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-    return {"transitions": len(ordered), "per_s": len(ordered) / elapsed,
-            "p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99)}
-
-
-def _run_pool(worker: Any, url: str, chunks: list[list[int]]) -> dict[str, float]:
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(len(chunks)) as pool:
-        started = time.perf_counter()
-        results = pool.starmap(worker, [(url, chunk) for chunk in chunks])
-        elapsed = time.perf_counter() - started
-    return _summary([lat for part in results for lat in part], elapsed)
-
-
-def _service_worker(url: str, case_ids: list[int]) -> list[float]:
-    app = _app(url)
-    latencies = []
-    with app.app_context():
-        for case_id in case_ids:
-            version = db.session.get(Case, case_id).version
-            db.session.commit()
-            for event, data in STEPS:
-                t0 = time.perf_counter()
-                c = cases.fire_event(ACTOR, case_id, event, expected_version=version, data=data)
-                db.session.commit()
-                version = c.version
-                latencies.append(time.perf_counter() - t0)
-        db.engine.dispose()
-    return latencies
-
-
-def _ceiling_worker(url: str, case_ids: list[int]) -> list[float]:
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(False)
-    latencies = []
-    with psycopg.connect(conninfo) as conn:
-        for case_id in case_ids:
-            for seq, (event, _) in enumerate(STEPS, start=2):
-                t0 = time.perf_counter()
-                conn.execute("UPDATE bench_case SET state = %s, version = version + 1 "
-                             "WHERE id = %s AND version = %s", (event, case_id, seq - 1))
-                conn.execute("INSERT INTO bench_event (case_id, seq, event, hash) "
-                             "VALUES (%s, %s, %s, %s)", (case_id, seq, event, "0" * 64))
-                conn.commit()
-                latencies.append(time.perf_counter() - t0)
-    return latencies
-
-
-def _open_cases(url: str, n: int) -> list[int]:
-    from tests import factories as f
-
-    app = _app(url)
-    with app.app_context():
-        w = f.world()
-        ids = [f.case(w, f"Bench {i}").id for i in range(n)]
-        db.session.commit()
-        db.engine.dispose()
-    return ids
-
-
-def _ceiling_tables(url: str, n: int) -> list[int]:
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(False)
-    with psycopg.connect(conninfo) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_case, bench_event")
-        conn.execute("CREATE TABLE bench_case (id serial primary key, state text, version int)")
-        conn.execute("CREATE TABLE bench_event (id serial primary key, case_id int, seq int, "
-                     "event text, hash text, UNIQUE (case_id, seq))")
-        conn.execute("INSERT INTO bench_case (state, version) SELECT 'proposed', 1 "
-                     "FROM generate_series(1, %s)", (n,))
-    return list(range(1, n + 1))
-
-
-def _split(ids: list[int], parts: int) -> list[list[int]]:
-    return [ids[i::parts] for i in range(parts)]
-
-
-def measure(url: str, n_cases: int, concurrency: int) -> dict[str, Any]:
-    service = _run_pool(_service_worker, url, _split(_open_cases(url, n_cases), concurrency))
-    ceiling = _run_pool(_ceiling_worker, url, _split(_ceiling_tables(url, n_cases), concurrency))
-    return {"concurrency": concurrency, "service": service, "ceiling": ceiling,
-            "ratio": service["per_s"] / ceiling["per_s"]}
+def _at_scale(template: str, sizes: dict[str, Any], results: dict[str, Any],
+              keep: bool) -> None:
+    with scratch(template, keep=keep) as url:
+        loaded = _timed(results, "scale", lambda: scale.load(
+            url, sizes["scale_cases"], processes=sizes["scale_processes"]))
+        data_now = datetime.fromisoformat(loaded["now"])
+        _timed(results, "audit", lambda: audit.measure(url))
+        _timed(results, "pages", lambda: pages.measure(
+            url, sizes["pages_requests"], sizes["pages_clients"]))
+        _timed(results, "reminders", lambda: reminders.measure(
+            url, data_now, sizes["incremental"], sizes["backlog"], sizes["backlog_seconds"]))
+        _timed(results, "delivery", lambda: delivery.measure(url, sizes["mails"]))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no RESULTS.md")
-    parser.add_argument("--cases", type=int, default=400)
+    parser.add_argument("--cases", type=int, help="cases for the transition benchmarks")
+    parser.add_argument("--scale-cases", type=int, help="cases in the scale data set")
+    parser.add_argument("--backlog", type=int, help="reminders due in the backlog run")
+    parser.add_argument("--backlog-seconds", type=float,
+                        help="stop the backlog run after this long (0: until done)")
+    parser.add_argument("--mails", type=int, help="outbox rows in the delivery run")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(BENCHES)} "
+                                       "(scale includes reminders, delivery, pages, audit)")
+    parser.add_argument("--keep", action="store_true", help="keep the scale database")
     args = parser.parse_args(argv)
-    n = 4 if args.smoke else args.cases
-    admin = make_url(normalise_database_url(os.environ.get(
-        "HGKIEMTRA_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test")))
-    name = f"hgk_bench_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = admin.set(database=name).render_as_string(False)
+    sizes = dict(SMOKE if args.smoke else FULL)
+    for key in ("cases", "scale_cases", "backlog", "backlog_seconds", "mails"):
+        if getattr(args, key) is not None:
+            sizes[key] = getattr(args, key)
+    only = set(args.only.split(",")) if args.only else set(BENCHES)
+    if only - set(BENCHES):
+        parser.error(f"--only: unknown benchmark(s) {', '.join(sorted(only - set(BENCHES)))}")
+    template = f"hgk_bench_tpl_{uuid.uuid4().hex[:8]}"
+    started = time.perf_counter()
+    results: dict[str, Any] = {"sizes": {k: v for k, v in sizes.items()}}
     try:
-        app = _app(url)
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            upgrade()
-            sync = db.session.execute(sa.text("SHOW synchronous_commit")).scalar_one()
-            db.session.remove()
-            db.engine.dispose()
-        runs = [measure(url, n, c) for c in (1, 2 if args.smoke else 8)]
+        sync = migrate(create_database(template))
+        results["machine"] = machine(sync)
+        if "transitions" in only:
+            with scratch(template) as url:
+                _timed(results, "transitions", lambda: [
+                    transitions.measure(url, sizes["cases"], c) for c in sizes["concurrency"]])
+        if "http" in only:
+            with scratch(template) as url:
+                _timed(results, "http", lambda: http_api.measure(
+                    url, sizes["http_cases_per_client"], sizes["http_levels"]))
+        if "scale" in only:
+            _at_scale(template, sizes, results, args.keep)
     finally:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-    result: dict[str, Any] = {
-        "machine": f"{platform.node()}, {os.cpu_count()} cores, Python "
-                   f"{platform.python_version()}, synchronous_commit={sync}",
-        "cases": n,
-        "transitions": runs,
-    }
+        drop_database(template)
+    results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["total_s"] = round(time.perf_counter() - started, 1)
     if not args.smoke:
-        (HERE / "results.json").write_text(json.dumps(result, indent=2))
-        (HERE / "RESULTS.md").write_text(_markdown(result))
-    print(json.dumps(result, indent=2))
-    return result
-
-
-def _markdown(r: dict[str, Any]) -> str:
-    def row(name: str, d: dict[str, float]) -> str:
-        return (f"| {name} | {d['transitions']} | {d['per_s']:.0f} | {d['p50_ms']:.2f} | "
-                f"{d['p95_ms']:.2f} | {d['p99_ms']:.2f} |")
-
-    lines = ["# Benchmark results", "",
-             f"Machine: {r['machine']}. Cases: {r['cases']}, each advanced "
-             f"{len(STEPS)} steps.", "",
-             "## Transition throughput (target, issue 7: ratio >= 0.6; >= 1,000/s at 8)", ""]
-    for run in r["transitions"]:
-        lines += [f"### {run['concurrency']} worker process(es)", "",
-                  "| path | transitions | per s | p50 ms | p95 ms | p99 ms |",
-                  "|---|---|---|---|---|---|",
-                  row("service (scope, guards, audit chain, deadlines, outbox)", run["service"]),
-                  row("ceiling (raw psycopg UPDATE + INSERT)", run["ceiling"]), "",
-                  f"Ratio service / ceiling: **{run['ratio']:.2f}**", ""]
-    lines += ["Not yet measured: the SpiffWorkflow peer, HTTP through gunicorn, the 1M-case "
-              "data set and reminder scans (issue 7).", ""]
-    return "\n".join(lines)
+        (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str))
+        (HERE / "RESULTS.md").write_text(markdown(results))
+    print(json.dumps(results, indent=2, default=str)[:20000])
+    return results
 
 
 if __name__ == "__main__":

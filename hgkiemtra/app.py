@@ -43,8 +43,26 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.config["JSON_SORT_KEYS"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     Path(settings.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
-    Path(settings.STORAGE_DIR).mkdir(parents=True, exist_ok=True)
+    if not settings.STORAGE_URL.startswith("s3:"):
+        Path(settings.STORAGE_DIR).mkdir(parents=True, exist_ok=True)
+    _configure_shared_backends(app, settings)
     configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
+    from hgkiemtra.cases import audit
+
+    audit.configure_seal(settings.AUDIT_KEY, settings.SECRET_KEY)
+
+
+def _configure_shared_backends(app: Flask, settings: Settings) -> None:
+    """The document storage and the reports replica, built once per process."""
+    from hgkiemtra.core.replica import ReportsDatabase
+    from hgkiemtra.core.storage import storage_from_settings
+    from hgkiemtra.web.storage import init_storage
+
+    app.extensions["storage"] = storage_from_settings(settings)
+    init_storage(app)
+    if settings.REPORTS_DATABASE_URL:
+        app.extensions["reports_database"] = ReportsDatabase(
+            settings.REPORTS_DATABASE_URL, settings.REPORTS_MAX_LAG_SECONDS)
 
 
 def _engine_options(url: str) -> dict[str, Any]:

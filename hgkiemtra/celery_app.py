@@ -18,7 +18,7 @@ from flask import Flask, current_app, has_app_context
 from hgkiemtra.config import Settings
 
 TICK_TASK = "hgkiemtra.reminders.tasks.tick"
-TICK_SECONDS = 60.0
+TICK_SECONDS = 60.0  # the default of HGKIEMTRA_REMINDER_TICK_SECONDS
 LOCKED_SCHEDULER = "hgkiemtra.reminders.beat_lock:LockedScheduler"
 PROGRAMMES_TICK_TASK = "hgkiemtra.programmes.tasks.open_due_items"
 PROGRAMMES_TICK_SECONDS = 300.0
@@ -56,7 +56,15 @@ def broker_url(settings: Settings) -> str:
     return f"sqla+sqlite:///{Path(settings.INSTANCE_DIR) / 'celery-broker.sqlite'}"
 
 
+def tick_expiry(seconds: float) -> float:
+    """A tick nobody ran before the next one was due is dropped: the next does its work."""
+    return max(seconds - 5, seconds * 0.9)
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
+    from hgkiemtra.reminders.beat_lock import lock_ttl_ms
+
+    tick = float(settings.REMINDER_TICK_SECONDS)
     return {
         "broker_url": broker_url(settings),
         "broker_connection_retry_on_startup": True,
@@ -76,9 +84,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "beat_schedule": {
             "outbox-tick": {
                 "task": TICK_TASK,
-                "schedule": TICK_SECONDS,
-                # A tick nobody ran in time is dropped: the next one does its work.
-                "options": {"expires": TICK_SECONDS - 5},
+                "schedule": tick,
+                "options": {"expires": tick_expiry(tick)},
             },
             # Export jobs: delete expired files, re-send jobs whose task was lost.
             "exports-tick": {
@@ -96,6 +103,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "beat_schedule_filename": str(Path(settings.INSTANCE_DIR) / "celerybeat-schedule"),
         # With Redis, several beats may run: only the one holding the lock sends.
         **({"beat_scheduler": LOCKED_SCHEDULER} if settings.REDIS_URL else {}),
+        # The lease of that lock: a standby takes over within a tick of the death.
+        "hgkiemtra_beat_lock_ttl_ms": lock_ttl_ms(tick),
     }
 
 
@@ -116,6 +125,7 @@ def _tick_on_start(sender: Any = None, **_kwargs: Any) -> None:
     """
     celery_app = sender.app
     queues = list(celery_app.amqp.queues.consume_from or {})
+    tick = celery_app.conf.beat_schedule["outbox-tick"]
     celery_app.send_task(
-        TICK_TASK, queue=queues[0] if queues else None, expires=TICK_SECONDS - 5
+        TICK_TASK, queue=queues[0] if queues else None, expires=tick["options"]["expires"]
     )

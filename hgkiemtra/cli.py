@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -37,13 +38,17 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.option("--case", "case_ids", type=int, multiple=True, help="Only these case ids.")
-def audit_verify(case_ids: tuple[int, ...]) -> None:
-    """Recompute every case's hash chain; exit 1 naming the first broken case and event."""
+@click.option("--heads", "heads_file", type=click.File("r", encoding="utf-8"),
+              help="A file written earlier by `audit heads`: also catch cases rolled back.")
+def audit_verify(case_ids: tuple[int, ...], heads_file: Any) -> None:
+    """Recompute every case's hash chain and seal; exit 1 naming the first broken case."""
     from hgkiemtra.cases import audit
 
     breaks = list(audit.orphan_events()) + list(
         audit.iter_breaks(list(case_ids) if case_ids else None)
     )
+    if heads_file is not None:
+        breaks += audit.behind(_read_heads(heads_file))
     if not breaks:
         click.echo("audit: every chain verifies")
         return
@@ -61,6 +66,50 @@ def audit_verify(case_ids: tuple[int, ...]) -> None:
         )
     click.echo(f"audit: {len(breaks)} broken chain(s)", err=True)
     sys.exit(1)
+
+
+def _read_heads(stream: Any) -> list[Any]:
+    from hgkiemtra.cases.audit import Head
+
+    heads = []
+    for number, line in enumerate(stream, start=1):
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        try:
+            case_id, count, head = int(parts[0]), int(parts[1]), parts[2]
+        except (IndexError, ValueError):
+            raise click.ClickException(f"heads file line {number}: expected "
+                                       "'<case id> <event count> <hash>'") from None
+        heads.append(Head(case_id, count, head))
+    return heads
+
+
+@audit_group.command("heads")
+def audit_heads() -> None:
+    """Print every case's newest hash ('<case id> <event count> <hash>'): keep the
+    output outside the database, then `audit verify --heads FILE` catches rollbacks."""
+    from hgkiemtra.cases import audit
+
+    for head in audit.heads():
+        click.echo(f"{head.case_id} {head.event_count} {head.head_hash}")
+
+
+@audit_group.command("seal")
+@click.option("--reseal", is_flag=True,
+              help="Seal every case again (after changing HGKIEMTRA_AUDIT_KEY or the secret key).")
+def audit_seal(reseal: bool) -> None:
+    """Seal cases that have no seal yet (from before sealing); broken chains are not sealed."""
+    from hgkiemtra.cases import audit
+
+    sealed, refused = audit.seal_unsealed(reseal=reseal)
+    db.session.commit()
+    click.echo(f"audit: sealed {sealed} case(s)")
+    for problem in refused:
+        click.echo(f"audit: NOT sealed, chain broken: case {problem.case_id} "
+                   f"(seq {problem.seq}): {problem.reason}", err=True)
+    if refused:
+        sys.exit(1)
 
 
 @click.command("deadline", help="Compute a deadline on the Vietnamese working calendar.")
@@ -104,7 +153,8 @@ def backup_command(destination: str) -> None:
 
     settings = current_app.config["SETTINGS"]
     try:
-        result = create_backup(settings.DATABASE_URL, settings.STORAGE_DIR, destination)
+        result = create_backup(settings.DATABASE_URL, current_app.extensions["storage"],
+                               destination)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     counts = ", ".join(f"{k}={v}" for k, v in result.manifest["counts"].items())
@@ -121,7 +171,8 @@ def restore_command(archive: str) -> None:
 
     settings = current_app.config["SETTINGS"]
     try:
-        manifest = restore_backup(archive, settings.DATABASE_URL, settings.STORAGE_DIR)
+        manifest = restore_backup(archive, settings.DATABASE_URL,
+                                  current_app.extensions["storage"])
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.remove()

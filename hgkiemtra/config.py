@@ -32,8 +32,17 @@ class Settings:
     DATABASE_URL: str = ""  # empty: SQLite file in the instance folder
     REDIS_URL: str = ""  # empty: embedded broker (SQLite), no server needed
     SECRET_KEY: str = DEFAULT_SECRET_KEY
+    # Key of the audit seal (cases/audit.py); empty: derived from SECRET_KEY.
+    # Changing it (or the secret key when this is empty) needs `hgkiemtra audit reseal`.
+    AUDIT_KEY: str = ""
     BASE_URL: str = "http://127.0.0.1:5000"
     STORAGE_DIR: str = ""  # empty: instance/storage
+    # Where documents and export files live, shared by every node: empty (the
+    # folder STORAGE_DIR), file:///path, or s3://bucket/prefix?endpoint=URL&region=R
+    # (credentials below, else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+    STORAGE_URL: str = ""
+    STORAGE_ACCESS_KEY: str = ""
+    STORAGE_SECRET_KEY: str = ""
     INSTANCE_DIR: str = ""  # empty: ./instance
     SMTP_HOST: str = ""  # empty: the local mail sink (readable by admins in the UI)
     SMTP_PORT: int = 25
@@ -55,11 +64,23 @@ class Settings:
     EXPORT_BACKGROUND_ROWS: int = 5000
     # Finished export files are deleted this many hours after they were made.
     EXPORT_KEEP_HOURS: int = 72
+    # Seconds between the scheduler's ticks (due reminders -> outbox rows -> mail).
+    # With several beats a standby takes over within about 1.3 ticks (beat_lock.py).
+    REMINDER_TICK_SECONDS: int = 60
+    # A mail claimed for sending longer ago than this is taken to belong to a
+    # deliverer that died mid-send, and is sent again. Keep it well above the
+    # longest SMTP conversation: a live sender's mail would go out twice.
+    OUTBOX_CLAIM_TIMEOUT_SECONDS: int = 900
     # Fernet key(s) encrypting denouncers' identities (denunciations/vault.py):
     # comma-separated, the first encrypts, every one decrypts (key rotation).
     # Required in production; in development a key file is made in the instance
     # folder; in testing, without a key identities are refused.
     VAULT_KEY: str = ""
+    # A PostgreSQL streaming replica for the statistics and the risk ranking
+    # (read-only transactions; writes always go to DATABASE_URL). Empty: the primary.
+    REPORTS_DATABASE_URL: str = ""
+    # Above this replay lag (seconds) the statistics page warns that figures may be late.
+    REPORTS_MAX_LAG_SECONDS: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -105,6 +126,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
 
 
 def _check(settings: Settings) -> None:
+    if settings.AUDIT_KEY and len(settings.AUDIT_KEY) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{PREFIX}AUDIT_KEY must be at least {MIN_SECRET_LENGTH} characters")
     if settings.ENV not in {"development", "production", "testing"}:
         raise ConfigError(f"{PREFIX}ENV must be development, production or testing")
     if settings.LOG_FORMAT not in ("text", "json"):
@@ -113,6 +136,10 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
     if not 0 <= settings.PROXY_HOPS <= 5:
         raise ConfigError(f"{PREFIX}PROXY_HOPS must be between 0 and 5")
+    if not 1 <= settings.REMINDER_TICK_SECONDS <= 3600:
+        raise ConfigError(f"{PREFIX}REMINDER_TICK_SECONDS must be between 1 and 3600")
+    if settings.OUTBOX_CLAIM_TIMEOUT_SECONDS < 5:
+        raise ConfigError(f"{PREFIX}OUTBOX_CLAIM_TIMEOUT_SECONDS must be at least 5")
     if settings.EXPORT_BACKGROUND_ROWS < 1 or settings.EXPORT_KEEP_HOURS < 1:
         raise ConfigError(f"{PREFIX}EXPORT_BACKGROUND_ROWS and {PREFIX}EXPORT_KEEP_HOURS "
                           "must be at least 1")
@@ -125,6 +152,24 @@ def _check(settings: Settings) -> None:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
     _check_vault_key(settings)
+    _check_storage_and_replica(settings)
+
+
+def _check_storage_and_replica(settings: Settings) -> None:
+    from hgkiemtra.core.storage import parse_storage_url
+
+    try:
+        parse_storage_url(settings.STORAGE_URL, settings.STORAGE_DIR)
+    except ValueError as exc:
+        raise ConfigError(f"{PREFIX}STORAGE_URL: {exc}") from None
+    if bool(settings.STORAGE_ACCESS_KEY) != bool(settings.STORAGE_SECRET_KEY):
+        raise ConfigError(f"{PREFIX}STORAGE_ACCESS_KEY and {PREFIX}STORAGE_SECRET_KEY "
+                          "go together: set both or neither")
+    replica = normalise_database_url(settings.REPORTS_DATABASE_URL)
+    if replica and not replica.startswith("postgresql"):
+        raise ConfigError(f"{PREFIX}REPORTS_DATABASE_URL must be a PostgreSQL URL (a replica)")
+    if settings.REPORTS_MAX_LAG_SECONDS < 1:
+        raise ConfigError(f"{PREFIX}REPORTS_MAX_LAG_SECONDS must be at least 1")
 
 
 def vault_keys(raw: str) -> list[str]:
@@ -159,8 +204,14 @@ def _with_defaults(settings: Settings) -> Settings:
     if not data["DATABASE_URL"]:
         data["DATABASE_URL"] = f"sqlite:///{instance / 'hgkiemtra.sqlite'}"
     data["DATABASE_URL"] = normalise_database_url(data["DATABASE_URL"])
+    if data["STORAGE_URL"].startswith("file:"):
+        from hgkiemtra.core.storage import parse_storage_url
+
+        # One folder, named once: STORAGE_DIR follows a file:/// storage URL.
+        data["STORAGE_DIR"] = parse_storage_url(data["STORAGE_URL"], "").folder
     if not data["STORAGE_DIR"]:
         data["STORAGE_DIR"] = str(instance / "storage")
+    data["REPORTS_DATABASE_URL"] = normalise_database_url(data["REPORTS_DATABASE_URL"])
     return Settings(**data)
 
 

@@ -1,5 +1,7 @@
 """A realistic, fictional demo: the Hậu Giang organisation tree, members, users
-for every role, and inspection cases walked to every state of their workflow.
+for every role, and inspection cases walked to every state of their workflow;
+then the programme (``programmes.demo``) and the showcase (``demo_showcase``):
+one of each thing a committee looks for, listed in README.md ("The demo").
 
 Everything goes through the services (``people.service``, ``cases.service``)
 with back-dated ``now=`` timestamps, so the history, the audit chains and the
@@ -25,9 +27,13 @@ from hgkiemtra.core.db import db
 from hgkiemtra.core.outbox import OutboxMessage
 from hgkiemtra.deadlines.service import overdue_case_ids_clause
 from hgkiemtra.demo_data import DEMO_PASSWORD, District, Grassroots
+from hgkiemtra.demo_showcase import build_showcase
+from hgkiemtra.denunciations.models import DenouncerIdentity
+from hgkiemtra.denunciations.vault import Vault
 from hgkiemtra.people import service as people
 from hgkiemtra.people.models import Member, MemberStatus, Organisation, User
 from hgkiemtra.programmes.demo import build_demo_programme
+from hgkiemtra.reminders import dispatch
 from hgkiemtra.reminders import planning as reminder_planning
 from workflows.calendar import WorkingCalendar
 from workflows.guards import forms_for
@@ -45,6 +51,8 @@ class DemoSummary:
     events: int
     states: dict[str, int]
     overdue_cases: int
+    kinds: dict[str, int] = field(default_factory=dict)
+    identities: int = 0  # denouncers' identities in the vault
     password: str = DEMO_PASSWORD
 
 
@@ -102,19 +110,25 @@ def clear_all_data() -> None:
     db.session.expire_all()
 
 
-def load_demo(today: date | None = None) -> DemoSummary:
-    """Build the demo in the current session (flushed, not committed)."""
+def load_demo(today: date | None = None, vault: Vault | None = None) -> DemoSummary:
+    """Build the demo in the current session (flushed, not committed).
+
+    ``vault`` encrypts the showcase's denouncers; without a configured one
+    those identities (and the reveal requests) are left out."""
     today = today or cases.local_today()
     rng = random.Random(SEED)
     orgs, cells = _build_organisations()
     members = _build_members(rng, cells, today)
     users = _build_users(orgs)
     desks = _desks(orgs, users, members)
-    case_ids = _build_cases(rng, desks, today)
-    case_ids += build_demo_programme(orgs, users, members, today)
+    _build_cases(rng, desks, today)
+    build_demo_programme(orgs, users, members, today)
+    build_showcase(orgs, users, members, today, vault)
     # Back-dated transitions are history, not news: relaying their
-    # notifications would mail months-old news to fictional addresses.
-    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.case_id.in_(case_ids)))
+    # notifications would mail months-old news to fictional addresses. The
+    # database was empty before the demo, so every message is one of those.
+    db.session.execute(sa.delete(OutboxMessage))
+    dispatch.forget_pending(db.session())
     # Likewise for reminders whose time passed during the back-dated history;
     # those still ahead (and the next overdue notices) stay planned.
     moment = datetime.combine(today, datetime.now(cases.LOCAL_TZ).timetz())
@@ -125,7 +139,9 @@ def load_demo(today: date | None = None) -> DemoSummary:
 
 def summarise(today: date) -> DemoSummary:
     count = db.session.scalar
-    states = db.session.execute(sa.select(Case.state, sa.func.count()).group_by(Case.state)).all()
+    states = db.session.execute(sa.select(Case.state, sa.func.count())
+                                .where(Case.kind == KIND).group_by(Case.state)).all()
+    kinds = db.session.execute(sa.select(Case.kind, sa.func.count()).group_by(Case.kind)).all()
     return DemoSummary(
         organisations=count(sa.select(sa.func.count(Organisation.id))) or 0,
         members=count(sa.select(sa.func.count(Member.id))) or 0,
@@ -137,6 +153,8 @@ def summarise(today: date) -> DemoSummary:
         overdue_cases=count(
             sa.select(sa.func.count(Case.id)).where(overdue_case_ids_clause(today))
         ) or 0,
+        kinds={kind: n for kind, n in kinds},
+        identities=count(sa.select(sa.func.count(DenouncerIdentity.id))) or 0,
     )
 
 

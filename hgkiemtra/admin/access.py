@@ -18,6 +18,7 @@ from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import PermissionDenied
 from hgkiemtra.people.models import Organisation, RoleAssignment, User
 from workflows.engine import Role
+from workflows.text import msg
 
 
 def admin_roots(actor: Actor) -> list[str]:
@@ -41,13 +42,13 @@ def is_site_admin(actor: Actor) -> bool:
 
 def require_admin(actor: Actor) -> None:
     if not is_admin(actor):
-        raise PermissionDenied("Chỉ quản trị viên được dùng trang quản trị")
+        raise PermissionDenied(msg("Chỉ quản trị viên được dùng trang quản trị"))
 
 
 def require_site_admin(actor: Actor) -> None:
     if not is_site_admin(actor):
         raise PermissionDenied(
-            "Chỉ quản trị viên cấp cao nhất được sửa thiết lập chung của hệ thống")
+            msg("Chỉ quản trị viên cấp cao nhất được sửa thiết lập chung của hệ thống"))
 
 
 def covers(actor: Actor, org: Organisation) -> bool:
@@ -56,7 +57,7 @@ def covers(actor: Actor, org: Organisation) -> bool:
 
 def require_covers(actor: Actor, org: Organisation) -> None:
     if not covers(actor, org):
-        raise PermissionDenied(f"'{org.name}' nằm ngoài phạm vi quản trị của bạn")
+        raise PermissionDenied(msg("'{org}' nằm ngoài phạm vi quản trị của bạn", org=org.name))
 
 
 def _in_roots(roots: list[str]) -> sa.ColumnElement[bool]:

@@ -13,22 +13,24 @@ from hgkiemtra.api.risk_schemas import RiskItemOut, RiskOrgOut, RiskPage, RiskQu
 from hgkiemtra.api.serialize import respond
 from hgkiemtra.cases.service import local_today
 from hgkiemtra.reports import risk, risk_text
+from hgkiemtra.reports.reading import mark_source, read_report
 from hgkiemtra.reports.risk_views import plan_url
 
 
 @bp.get("/risk")
 def risk_ranking() -> Response:
     query = query_args(RiskQuery, per_page_max=per_page_max())
-    result = risk.rank(current_actor(), local_today(), level=query.level, org_id=query.org_id,
-                       years=query.years)
+    result, replica = read_report(lambda: risk.rank(
+        current_actor(), local_today(), level=query.level, org_id=query.org_id,
+        years=query.years))
     first = (query.page - 1) * query.per_page
     shown = result.rows[first:first + query.per_page]
-    return respond(RiskPage(
+    return mark_source(respond(RiskPage(
         level=query.level, years=result.years, window_start=result.window_start,
         weights=asdict(result.weights),
         items=[_item(first + i + 1, row) for i, row in enumerate(shown)],
         **serialize.page_numbers(query.page, query.per_page, len(result.rows)),
-    ))
+    )), replica)
 
 
 def _item(rank: int, row: risk.RiskRow) -> RiskItemOut:

@@ -13,6 +13,7 @@ from hgkiemtra.cases.service import local_today
 from hgkiemtra.core.db import db
 from hgkiemtra.reports import issued, snapshot
 from hgkiemtra.reports.models import IssuedReport
+from hgkiemtra.reports.reading import mark_source, read_report
 from hgkiemtra.reports.statistics import build_report, parse_filter
 
 
@@ -25,8 +26,9 @@ def get_statistics() -> Response:
                            start=query.start.isoformat() if query.start else None,
                            end=query.end.isoformat() if query.end else None,
                            org=query.org, kinds=kinds)
-    report = build_report(current_actor(), filters, today)
-    return respond(st.StatisticsOut.model_validate(snapshot.to_dict(report)))
+    report, replica = read_report(lambda: build_report(current_actor(), filters, today))
+    return mark_source(respond(st.StatisticsOut.model_validate(snapshot.to_dict(report))),
+                       replica)
 
 
 def _summary(row: IssuedReport) -> dict[str, object]:

@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from hgkiemtra.core.errors import ValidationFailed
+from workflows.text import Msg, msg
 
 _hasher = PasswordHasher()
 
@@ -74,8 +75,17 @@ def _is_repeated(text: str) -> bool:
     )
 
 
+def problem_message(problem: str) -> Msg:
+    """One of ``password_problems``, limits filled in, as a message the UI translates."""
+    if problem == TOO_SHORT:
+        return msg("Mật khẩu phải có ít nhất {min} ký tự", min=MIN_PASSWORD_LENGTH)
+    if problem == TOO_LONG:
+        return msg("Mật khẩu dài quá {max} ký tự", max=MAX_PASSWORD_LENGTH)
+    return Msg(problem)  # no placeholder: catalogued as a password rule (PROBLEM_MESSAGES)
+
+
 def hash_password(password: str, user_inputs: Iterable[str] = ()) -> str:
-    problems = [p % LIMITS for p in password_problems(password, user_inputs)]
+    problems = [problem_message(p) for p in password_problems(password, user_inputs)]
     if problems:
         raise ValidationFailed(problems[0], {"problems": problems})
     return _hasher.hash(password)

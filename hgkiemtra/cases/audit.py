@@ -1,14 +1,22 @@
-"""The tamper-evident audit trail: a SHA-256 hash chain per case.
+"""The tamper-evident audit trail: a SHA-256 hash chain per case, sealed.
 
 Each event's hash covers its own content and the previous event's hash, so
 changing, removing or inserting a row anywhere in a case's history breaks the
-chain from that point on. The case row's ``event_count`` and ``state`` pin the
-tail, so removing the newest event is caught too.
+chain from that point on. A chain alone cannot protect its own end: someone
+who writes to the database could cut the newest events (and fix the case
+row's ``event_count`` and ``state``) or rewrite them with fresh hashes. So the
+case row also carries a seal, an HMAC over (case id, event count, state,
+newest hash) under a key kept outside the database (``HGKIEMTRA_AUDIT_KEY``,
+or one derived from the secret key): without it a consistent new head cannot
+be forged. What a seal cannot stop is putting back an older copy of a case
+row together with its older events (a rollback); exporting the heads
+(``hgkiemtra audit heads``) somewhere else catches that.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,11 +24,28 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hgkiemtra.cases.models import Case, CaseEvent
 from hgkiemtra.core.db import db
 
 GENESIS = "0" * 64
+_SEAL_CONTEXT = b"hgkiemtra audit seal v1"
+_seal_key: bytes | None = None
+
+
+def configure_seal(audit_key: str, secret_key: str) -> None:
+    """Set the seal key once at start: the audit key, or one derived from the secret key."""
+    global _seal_key
+    source = audit_key or secret_key
+    _seal_key = hmac.new(source.encode("utf-8"), _SEAL_CONTEXT, hashlib.sha256).digest()
+
+
+def seal_for(case_id: int, event_count: int, state: str, head_hash: str) -> str:
+    if _seal_key is None:
+        raise RuntimeError("audit seal key not configured (create_app configures it)")
+    message = f"{case_id}|{event_count}|{state}|{head_hash}".encode()
+    return hmac.new(_seal_key, message, hashlib.sha256).hexdigest()
 
 
 def _timestamp(value: datetime) -> str:
@@ -103,6 +128,15 @@ def append_event(
     )
     row = CaseEvent(**fields, hash=event_hash(**fields))
     db.session.add(row)
+    seal = seal_for(case.id, case.event_count, to_state, row.hash)
+    if case.event_count == 1:
+        # The opening event: the new row is already written and its version is 1;
+        # sealing it must not count as a second change of the case.
+        db.session.execute(sa.update(Case.__table__).where(Case.__table__.c.id == case.id)
+                           .values(audit_seal=seal))
+        set_committed_value(case, "audit_seal", seal)
+    else:
+        case.audit_seal = seal  # rides on the UPDATE the event makes anyway
     return row
 
 
@@ -187,7 +221,49 @@ def verify_case(case: Case, events: list[CaseEvent]) -> Break | None:
             case.id, events[-1].id, events[-1].seq,
             f"case state '{case.state}' differs from the last event's '{events[-1].to_state}'",
         )
+    return _seal_break(case, events[-1] if events else None)
+
+
+def _seal_break(case: Case, head: CaseEvent | None) -> Break | None:
+    at = (head.id, head.seq) if head else (None, None)
+    if case.audit_seal is None:
+        return Break(case.id, *at, "the case row has no audit seal "
+                     "(run `hgkiemtra audit seal` once after upgrading)")
+    expected = seal_for(case.id, case.event_count, case.state, head.hash if head else GENESIS)
+    if not hmac.compare_digest(case.audit_seal, expected):
+        return Break(case.id, *at, "the audit seal does not match the newest events "
+                     "(events at the end were removed, added or rewritten, or the case row "
+                     "was edited)")
     return None
+
+
+def seal_unsealed(batch: int = 500, *, reseal: bool = False) -> tuple[int, list[Break]]:
+    """Seal every case that has no seal yet (rows from before sealing existed),
+    after checking its chain; a broken chain is reported, never sealed. With
+    ``reseal`` every case is sealed again (after a change of key): only do that
+    once the chains have been checked under the old key."""
+    sealed, refused = 0, []
+    unsealed = sa.true() if reseal else Case.audit_seal.is_(None)
+    last_id = 0
+    while True:
+        cases = db.session.execute(
+            sa.select(Case).where(unsealed, Case.id > last_id)
+            .order_by(Case.id).limit(batch)).scalars().all()
+        if not cases:
+            return sealed, refused
+        for case in cases:
+            events = list(db.session.execute(
+                sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
+                .order_by(CaseEvent.seq, CaseEvent.id)).scalars())
+            problem = verify_case(case, events)
+            if problem is not None and not _seal_only(problem, reseal):
+                refused.append(problem)
+                continue
+            case.audit_seal = seal_for(case.id, case.event_count, case.state,
+                                       events[-1].hash if events else GENESIS)
+            sealed += 1
+        db.session.flush()
+        last_id = cases[-1].id
 
 
 def iter_breaks(case_ids: list[int] | None = None, batch: int = 500) -> Iterator[Break]:
@@ -217,6 +293,48 @@ def iter_breaks(case_ids: list[int] | None = None, batch: int = 500) -> Iterator
                 yield problem
         last_id = ids[-1]
         db.session.expunge_all()
+
+
+def _seal_only(problem: Break, reseal: bool) -> bool:
+    """The chain itself verifies; only the seal is missing (or, resealing, differs)."""
+    return "no audit seal" in problem.reason or (reseal and "audit seal does not" in problem.reason)
+
+
+@dataclass(frozen=True)
+class Head:
+    case_id: int
+    event_count: int
+    head_hash: str
+
+
+def heads() -> Iterator[Head]:
+    """The newest hash of every case, to keep outside the database: comparing a
+    later database with it catches a case rolled back to an older, sealed state."""
+    rows = db.session.execute(
+        sa.select(Case.id, Case.event_count, CaseEvent.hash)
+        .outerjoin(CaseEvent, sa.and_(CaseEvent.case_id == Case.id,
+                                      CaseEvent.seq == Case.event_count))
+        .order_by(Case.id))
+    for case_id, event_count, head_hash in rows:
+        yield Head(case_id, event_count, head_hash or GENESIS)
+
+
+def behind(saved: list[Head]) -> list[Break]:
+    """Cases now holding fewer events than a saved head list said (or missing)."""
+    now = {h.case_id: h for h in heads()}
+    found = []
+    for old in saved:
+        current = now.get(old.case_id)
+        if current is None:
+            found.append(Break(old.case_id, None, None, "case row is gone"))
+        elif current.event_count < old.event_count:
+            found.append(Break(old.case_id, None, current.event_count,
+                               f"case has {current.event_count} events, fewer than the "
+                               f"{old.event_count} saved earlier (rolled back)"))
+        elif current.event_count == old.event_count and current.head_hash != old.head_hash:
+            found.append(Break(old.case_id, None, current.event_count,
+                               "newest event differs from the saved head"))
+    return found
 
 
 def orphan_events() -> list[Break]:

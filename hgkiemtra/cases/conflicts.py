@@ -20,6 +20,7 @@ from hgkiemtra.cases.models import Case, TeamDeclaration
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import ValidationFailed
 from hgkiemtra.people.models import Member, Organisation, User
+from workflows.text import msg
 
 
 def inspected_organisation(case: Case) -> Organisation | None:
@@ -36,16 +37,17 @@ def conflict_reason(case: Case, user: User) -> str | None:
     # Through the relationship: before the first flush of a new case its FK column is unset.
     subject = case.subject_member
     if case.subject_type == "member" and subject is not None and user.member_id == subject.id:
-        return (f"{user.full_name} là đối tượng của hồ sơ: người là đối tượng kiểm tra "
-                "không được tham gia đoàn (xung đột lợi ích)")
+        return msg("{user} là đối tượng của hồ sơ: người là đối tượng kiểm tra "
+                   "không được tham gia đoàn (xung đột lợi ích)", user=user.full_name)
     inspected = inspected_organisation(case)
     member = db.session.get(Member, user.member_id)
     if inspected is None or member is None:
         return None
     if member.organisation.path.startswith(inspected.path):
-        return (f"{user.full_name} sinh hoạt tại {member.organisation.name}, thuộc tổ chức "
-                f"được kiểm tra ({inspected.name}): đảng viên của tổ chức được kiểm tra "
-                "không được tham gia đoàn (xung đột lợi ích)")
+        return msg("{user} sinh hoạt tại {org}, thuộc tổ chức được kiểm tra ({inspected}): "
+                   "đảng viên của tổ chức được kiểm tra không được tham gia đoàn (xung đột lợi "
+                   "ích)", user=user.full_name, org=member.organisation.name,
+                   inspected=inspected.name)
     return None
 
 
@@ -67,9 +69,9 @@ def check_team(case: Case, wanted: Mapping[int, str]) -> None:
         if role == "leader" and declared_conflict(case.id, user_id):
             name = user.full_name if user is not None else str(user_id)
             raise ValidationFailed(
-                f"{name} đã khai báo có xung đột lợi ích với hồ sơ này: không được làm "
-                "trưởng đoàn", {"field": "team", "user_id": user_id,
-                                "rule": "declared_conflict"})
+                msg("{name} đã khai báo có xung đột lợi ích với hồ sơ này: không được làm "
+                    "trưởng đoàn", name=name),
+                {"field": "team", "user_id": user_id, "rule": "declared_conflict"})
 
 
 def declared_conflict(case_id: int, user_id: int) -> bool:

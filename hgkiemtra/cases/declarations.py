@@ -19,6 +19,7 @@ from hgkiemtra.cases import audit
 from hgkiemtra.cases.models import Case, TeamDeclaration
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
+from workflows.text import msg
 
 MAX_STATEMENT = 4000
 DEFAULT_STATEMENT = ("Tôi cam kết không có quan hệ gia đình, lợi ích hay công tác với đối tượng "
@@ -53,19 +54,23 @@ def declare(
     now = now or utcnow()
     case = db.session.get(Case, case_id, populate_existing=True)
     if case is None or not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     if actor.user_id is None or all(s.user_id != actor.user_id for s in case.team):
-        raise PermissionDenied("Chỉ thành viên đoàn kiểm tra của hồ sơ mới khai báo xung đột "
-                               "lợi ích")
+        raise PermissionDenied(msg("Chỉ thành viên đoàn kiểm tra của hồ sơ mới khai báo xung đột "
+                                   "lợi ích"))
     if expected_version is not None and case.version != expected_version:
-        raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
+        raise VersionConflict(msg("Hồ sơ đã được người khác cập nhật; hãy tải lại"),
                               {"current_version": case.version})
     statement = statement.strip() or ("" if has_conflict else DEFAULT_STATEMENT)
     if has_conflict and not statement:
-        raise ValidationFailed("Có xung đột lợi ích: hãy nêu rõ nội dung", {"field": "statement"})
+        raise ValidationFailed(
+            msg("Có xung đột lợi ích: hãy nêu rõ nội dung"), {"field": "statement"}
+        )
     if len(statement) > MAX_STATEMENT:
-        raise ValidationFailed(f"Nội dung khai báo tối đa {MAX_STATEMENT} ký tự",
-                               {"field": "statement"})
+        raise ValidationFailed(
+            msg("Nội dung khai báo tối đa {max_statement} ký tự", max_statement=MAX_STATEMENT),
+            {"field": "statement"},
+        )
     row = _row(case.id, actor.user_id)
     row.has_conflict, row.statement, row.declared_at = has_conflict, statement, now
     audit.record_in_place(

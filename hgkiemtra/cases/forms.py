@@ -248,6 +248,14 @@ class NewCaseForm(Form):
     title = StringField(_l("Tiêu đề hồ sơ"), validators=[DataRequired(REQUIRED), Length(max=500)])
     summary = TextAreaField(_l("Tóm tắt dấu hiệu vi phạm, nguồn thông tin"),
                             validators=[Optional(), Length(max=20000)])
+    # The date the letter was received or the matter arose: it picks the workflow version
+    # (and rule set) in force then; empty means today. The service refuses a future date.
+    anchor_on = DateField(
+        _l("Ngày căn cứ"), validators=[Optional()], format=["%Y-%m-%d", "%d/%m/%Y"],
+        description=_l("Ngày nhận đơn hoặc ngày phát sinh vụ việc; quyết định quy trình và "
+                       "quy định áp dụng. Để trống nếu là hôm nay."),
+        render_kw={"placeholder": "dd/mm/yyyy"},
+    )
     leader_id = SelectField(_l("Trưởng đoàn"), choices=[], validators=[Optional()])
     directing_id = SelectField(_l("Ủy viên chỉ đạo"), choices=[], validators=[Optional()])
     member_ids = SelectMultipleField(

@@ -32,6 +32,7 @@ from hgkiemtra.core.errors import ValidationFailed
 from hgkiemtra.people.models import Member, Organisation
 from workflows import registry
 from workflows.engine import Phase
+from workflows.text import msg
 
 # The request's kind -> the kind of case opened (None: chosen by the user) and the link.
 OPEN_KINDS: dict[str, tuple[str | None, str]] = {
@@ -67,7 +68,7 @@ def target_org(parent: Case, kind: str) -> Organisation:
         return parent.organisation
     upper = parent.organisation.parent
     if upper is None:
-        raise ValidationFailed("Tổ chức quản lý hồ sơ không có cấp trên để chuyển khiếu nại",
+        raise ValidationFailed(msg("Tổ chức quản lý hồ sơ không có cấp trên để chuyển khiếu nại"),
                                {"field": "kind"})
     return upper
 
@@ -75,7 +76,7 @@ def target_org(parent: Case, kind: str) -> Organisation:
 def refusal(parent: Case, kind: str) -> str | None:
     """Why ``kind`` cannot be opened from ``parent`` now (subjects aside), or None."""
     if kind not in OPEN_KINDS:
-        return f"Loại liên kết không hợp lệ: {kind}"
+        return msg("Loại liên kết không hợp lệ: {kind}", kind=kind)
     check = {"inspection": _inspection, "discipline": _discipline,
              "escalation": _escalation, "member_case": _member_case}[kind]
     return check(parent)
@@ -83,40 +84,40 @@ def refusal(parent: Case, kind: str) -> str | None:
 
 def _inspection(parent: Case) -> str | None:
     if parent.kind != "denunciation":
-        return "Chỉ mở hồ sơ kiểm tra liên kết từ hồ sơ giải quyết tố cáo"
+        return msg("Chỉ mở hồ sơ kiểm tra liên kết từ hồ sơ giải quyết tố cáo")
     if parent.state == "kept_as_information":
-        return ("Đơn đang lưu làm thông tin: dùng bước “Đề nghị kiểm tra khi có dấu hiệu vi "
-                "phạm”")
+        return msg("Đơn đang lưu làm thông tin: dùng bước “Đề nghị kiểm tra khi có dấu hiệu vi "
+                   "phạm”")
     if (parent.data or {}).get("outcome") not in DENUNCIATION_FOUND:
-        return "Chỉ mở kiểm tra khi kết luận tố cáo đúng hoặc đúng một phần"
-    return _already(parent, "spawned_inspection", "hồ sơ kiểm tra")
+        return msg("Chỉ mở kiểm tra khi kết luận tố cáo đúng hoặc đúng một phần")
+    return _already(parent, "spawned_inspection", msg("hồ sơ kiểm tra"))
 
 
 def _discipline(parent: Case) -> str | None:
     if parent.kind in NO_DISCIPLINE_FROM:
-        return "Hồ sơ kỷ luật, khiếu nại kỷ luật không mở thêm hồ sơ kỷ luật liên kết"
+        return msg("Hồ sơ kỷ luật, khiếu nại kỷ luật không mở thêm hồ sơ kỷ luật liên kết")
     if not reached_findings(parent):
-        return "Hồ sơ chưa có kết quả, kết luận: chưa có căn cứ xem xét kỷ luật"
+        return msg("Hồ sơ chưa có kết quả, kết luận: chưa có căn cứ xem xét kỷ luật")
     if (parent.data or {}).get("outcome") in CLEARING_OUTCOMES:
-        return "Kết luận không có vi phạm: không có căn cứ xem xét kỷ luật"
-    return _already(parent, "discipline_of", "hồ sơ kỷ luật")
+        return msg("Kết luận không có vi phạm: không có căn cứ xem xét kỷ luật")
+    return _already(parent, "discipline_of", msg("hồ sơ kỷ luật"))
 
 
 def _escalation(parent: Case) -> str | None:
     if parent.kind != "discipline_complaint":
-        return "Chỉ chuyển cấp trên từ hồ sơ khiếu nại kỷ luật"
+        return msg("Chỉ chuyển cấp trên từ hồ sơ khiếu nại kỷ luật")
     if parent.state != "escalated":
-        return "Khiếu nại chưa được chuyển cấp trên (bước “Chuyển cấp trên”)"
+        return msg("Khiếu nại chưa được chuyển cấp trên (bước “Chuyển cấp trên”)")
     if parent.organisation.parent is None:
-        return "Tổ chức quản lý hồ sơ không có cấp trên để chuyển khiếu nại"
-    return _already(parent, "escalated_to", "hồ sơ khiếu nại ở cấp trên")
+        return msg("Tổ chức quản lý hồ sơ không có cấp trên để chuyển khiếu nại")
+    return _already(parent, "escalated_to", msg("hồ sơ khiếu nại ở cấp trên"))
 
 
 def _member_case(parent: Case) -> str | None:
     if parent.subject_type != "organisation":
-        return "Chỉ mở hồ sơ đối với đảng viên từ hồ sơ có đối tượng là tổ chức đảng"
+        return msg("Chỉ mở hồ sơ đối với đảng viên từ hồ sơ có đối tượng là tổ chức đảng")
     if not reached_findings(parent):
-        return "Hồ sơ chưa có kết quả, kết luận: chưa xác định đảng viên có trách nhiệm"
+        return msg("Hồ sơ chưa có kết quả, kết luận: chưa xác định đảng viên có trách nhiệm")
     return None
 
 
@@ -125,7 +126,7 @@ def _already(parent: Case, link_kind: str, what: str) -> str | None:
         sa.select(CaseLink.id).where(CaseLink.from_case_id == parent.id,
                                      CaseLink.kind == link_kind).limit(1)
     ).first()
-    return f"Đã có {what} liên kết từ hồ sơ này" if found else None
+    return msg("Đã có {what} liên kết từ hồ sơ này", what=what) if found else None
 
 
 def reached_findings(case: Case) -> bool:
@@ -150,14 +151,14 @@ def plan(parent: Case, kind: str, target_kind: str | None,
     org = target_org(parent, kind)
     if kind != "member_case":
         if member_ids or (target_kind and target_kind != default_kind):
-            raise ValidationFailed("Chỉ chọn loại hồ sơ và đảng viên khi mở hồ sơ đối với "
-                                   "đảng viên", {"field": "member_ids"})
+            raise ValidationFailed(msg("Chỉ chọn loại hồ sơ và đảng viên khi mở hồ sơ đối với "
+                                       "đảng viên"), {"field": "member_ids"})
         subject = (parent.subject_type, parent.subject_member_id or parent.subject_org_id or 0,
                    parent.subject_name)
         return Plan(default_kind or "", link_kind, org, (subject,))
     if target_kind not in MEMBER_CASE_KINDS:
-        raise ValidationFailed("Loại hồ sơ đối với đảng viên phải là kiểm tra khi có dấu hiệu "
-                               "vi phạm hoặc xem xét kỷ luật", {"field": "target_kind"})
+        raise ValidationFailed(msg("Loại hồ sơ đối với đảng viên phải là kiểm tra khi có dấu hiệu "
+                                   "vi phạm hoặc xem xét kỷ luật"), {"field": "target_kind"})
     return Plan(target_kind, link_kind, org, _members(parent, target_kind, member_ids))
 
 
@@ -165,10 +166,12 @@ def _members(parent: Case, target_kind: str,
              member_ids: Sequence[int]) -> tuple[tuple[str, int, str], ...]:
     ids = list(dict.fromkeys(member_ids))
     if not ids:
-        raise ValidationFailed("Hãy chọn ít nhất một đảng viên", {"field": "member_ids"})
+        raise ValidationFailed(msg("Hãy chọn ít nhất một đảng viên"), {"field": "member_ids"})
     if len(ids) > MAX_MEMBERS:
-        raise ValidationFailed(f"Tối đa {MAX_MEMBERS} đảng viên một lần",
-                               {"field": "member_ids"})
+        raise ValidationFailed(
+            msg("Tối đa {max_members} đảng viên một lần", max_members=MAX_MEMBERS),
+            {"field": "member_ids"},
+        )
     inspected = parent.subject_org
     assert inspected is not None  # _member_case checked the subject type
     found = {m.id: m for m in db.session.execute(
@@ -178,14 +181,22 @@ def _members(parent: Case, target_kind: str,
     for member_id in ids:
         member = found.get(member_id)
         if member is None:
-            raise ValidationFailed(f"Không có đảng viên mã số {member_id}",
+            raise ValidationFailed(msg("Không có đảng viên mã số {member_id}", member_id=member_id),
                                    {"field": "member_ids"})
         if not member.organisation.path.startswith(inspected.path):
-            raise ValidationFailed(f"Đảng viên {member.full_name} không thuộc {inspected.name} "
-                                   "hoặc tổ chức trực thuộc", {"field": "member_ids"})
+            raise ValidationFailed(
+                msg(
+                    "Đảng viên {member} không thuộc {inspected} hoặc tổ chức trực thuộc",
+                    member=member.full_name,
+                    inspected=inspected.name,
+                ),
+                {"field": "member_ids"},
+            )
         if member_id in linked:
-            raise ValidationFailed(f"Đã có hồ sơ liên kết loại này đối với {member.full_name}",
-                                   {"field": "member_ids"})
+            raise ValidationFailed(
+                msg("Đã có hồ sơ liên kết loại này đối với {member}", member=member.full_name),
+                {"field": "member_ids"},
+            )
         subjects.append(("member", member_id, member.full_name))
     return tuple(subjects)
 

@@ -30,6 +30,7 @@ from hgkiemtra.cases.models import Case, CaseLink
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
 from workflows import registry
+from workflows.text import msg
 
 # The kind of case spawned -> the link's name from the spawning case's side.
 LINK_KINDS = {
@@ -54,15 +55,21 @@ def check_spawn(actor: Actor, parent: Case, kind: str, today: date) -> None:
     try:
         definition = registry.for_kind(kind, today)
     except registry.UnknownWorkflow:
-        raise ValidationFailed(f"Loại hồ sơ liên kết '{kind}' không tồn tại") from None
+        raise ValidationFailed(
+            msg("Loại hồ sơ liên kết '{kind}' không tồn tại", kind=kind)
+        ) from None
     if not actor.roles_for(parent.organisation.path) & definition.opener_roles:
-        raise PermissionDenied(f"Vai trò của bạn không được lập hồ sơ '{definition.title}'")
+        raise PermissionDenied(
+            msg("Vai trò của bạn không được lập hồ sơ '{title}'", title=definition.title)
+        )
     subjects = definition.subjects
     if not (subjects.member if parent.subject_type == "member" else subjects.organisation):
-        raise ValidationFailed(f"Hồ sơ '{definition.title}' không áp dụng cho đối tượng này")
+        raise ValidationFailed(
+            msg("Hồ sơ '{title}' không áp dụng cho đối tượng này", title=definition.title)
+        )
     if not parent.organisation.is_active_on(today):
-        raise ValidationFailed("Tổ chức quản lý hồ sơ đã thôi hoạt động: lập hồ sơ tại tổ chức "
-                               "kế thừa")
+        raise ValidationFailed(msg("Tổ chức quản lý hồ sơ đã thôi hoạt động: lập hồ sơ tại tổ chức "
+                                   "kế thừa"))
 
 
 def spawn(actor: Actor, parent: Case, kind: str, *, event: str, note: str,
@@ -125,9 +132,9 @@ def open_linked(
     now = now or utcnow()
     parent = db.session.get(Case, parent_id, populate_existing=True)
     if parent is None or not actor.can_see(parent.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {parent_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {parent_id}", parent_id=parent_id))
     if kind not in link_rules.OPEN_KINDS:
-        raise ValidationFailed(f"Loại liên kết không hợp lệ: {kind}",
+        raise ValidationFailed(msg("Loại liên kết không hợp lệ: {kind}", kind=kind),
                                {"field": "kind", "known": list(link_rules.OPEN_KINDS)})
     # Whether the kind applies to this case at all comes first: it decides where the
     # new case would live, and so whose roles count.
@@ -136,11 +143,11 @@ def open_linked(
         raise ValidationFailed(reason, {"field": "kind"})
     _may_open(actor, parent, kind, target_kind, local_today(now))
     if expected_version is not None and parent.version != expected_version:
-        raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
+        raise VersionConflict(msg("Hồ sơ đã được người khác cập nhật; hãy tải lại"),
                               {"current_version": parent.version})
     note = note.strip()
     if not note:
-        raise ValidationFailed("Hãy ghi căn cứ mở hồ sơ liên kết", {"field": "note"})
+        raise ValidationFailed(msg("Hãy ghi căn cứ mở hồ sơ liên kết"), {"field": "note"})
     plan = link_rules.plan(parent, kind, target_kind, subject_member_ids)
     try:
         children = [_open_child(actor, parent, plan, subject, note, now, open_case)
@@ -154,7 +161,7 @@ def open_linked(
         db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise VersionConflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại") \
+        raise VersionConflict(msg("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại")) \
             from None
     return children
 
@@ -165,13 +172,13 @@ def _may_open(actor: Actor, parent: Case, kind: str, target_kind: str | None,
     wanted = link_rules.OPEN_KINDS[kind][0] or target_kind
     kinds = [wanted] if wanted in registry.kinds() else list(link_rules.MEMBER_CASE_KINDS)
     if not actor.can_see(org.path):
-        raise PermissionDenied(f"Tổ chức {org.name} nằm ngoài phạm vi của bạn")
+        raise PermissionDenied(msg("Tổ chức {org} nằm ngoài phạm vi của bạn", org=org.name))
     roles = actor.roles_for(org.path)
     for name in kinds:
         definition = registry.for_kind(name, today)
         if not roles & definition.opener_roles:
-            raise PermissionDenied(f"Vai trò của bạn không được lập hồ sơ '{definition.title}' "
-                                   f"tại {org.name}")
+            raise PermissionDenied(msg("Vai trò của bạn không được lập hồ sơ '{title}' "
+                                       "tại {org}", title=definition.title, org=org.name))
 
 
 def _open_child(actor: Actor, parent: Case, plan: link_rules.Plan,

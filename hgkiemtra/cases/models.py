@@ -46,6 +46,9 @@ class Case(db.Model):
     phase: Mapped[str] = mapped_column(sa.String(20), index=True)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     event_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # HMAC over (id, event_count, state, newest event hash) with a key the
+    # database does not hold: pins the head of the audit chain (cases/audit.py).
+    audit_seal: Mapped[str | None] = mapped_column(sa.String(64))
     subject_type: Mapped[str] = mapped_column(sa.String(20))
     subject_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"), index=True)
     subject_org_id: Mapped[int | None] = mapped_column(

@@ -42,6 +42,7 @@ from workflows.engine import (
     TransitionNotAllowed,
     WorkflowDefinition,
 )
+from workflows.text import Msg, msg
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TEAM_ROLES = ("leader", "member", "directing")
@@ -86,28 +87,31 @@ def open_case(
     today = local_today(now)
     anchor_on = anchor_on or today
     if anchor_on > today:
-        raise ValidationFailed("Ngày căn cứ (anchor_on) không được sau ngày hôm nay",
+        raise ValidationFailed(msg("Ngày căn cứ (anchor_on) không được sau ngày hôm nay"),
                                {"field": "anchor_on"})
     try:
         definition = registry.for_kind(kind, anchor_on)
     except registry.UnknownWorkflow:
         raise ValidationFailed(
-            f"Loại hồ sơ '{kind}' không tồn tại", {"kind": kind, "known": registry.kinds()}
+            msg("Loại hồ sơ '{kind}' không tồn tại", kind=kind),
+            {"kind": kind, "known": registry.kinds()},
         ) from None
     title = title.strip()
     if not title:
-        raise ValidationFailed("Tiêu đề hồ sơ là bắt buộc", {"field": "title"})
+        raise ValidationFailed(msg("Tiêu đề hồ sơ là bắt buộc"), {"field": "title"})
     org = db.session.get(Organisation, org_id)
     if org is None:
-        raise ValidationFailed(f"Không có tổ chức đảng mã số {org_id}", {"field": "org_id"})
+        raise ValidationFailed(
+            msg("Không có tổ chức đảng mã số {org_id}", org_id=org_id), {"field": "org_id"}
+        )
     if not actor.can_see(org.path):
-        raise PermissionDenied("Tổ chức này nằm ngoài phạm vi của bạn")
+        raise PermissionDenied(msg("Tổ chức này nằm ngoài phạm vi của bạn"))
     if not actor.roles_for(org.path) & definition.opener_roles:
-        raise PermissionDenied("Vai trò của bạn không được lập hồ sơ loại này")
+        raise PermissionDenied(msg("Vai trò của bạn không được lập hồ sơ loại này"))
     if not org.is_active_on(today):
         raise ValidationFailed(
-            f"Tổ chức '{org.name}' đã thôi hoạt động từ {org.valid_to}; "
-            "hãy lập hồ sơ tại tổ chức kế thừa",
+            msg("Tổ chức '{org}' đã thôi hoạt động từ {valid_to}; "
+                "hãy lập hồ sơ tại tổ chức kế thừa", org=org.name, valid_to=org.valid_to),
             {"field": "org_id", "successor_id": org.successor_id},
         )
     subject_member, subject_org = _resolve_subject(definition, org, subject_type, subject_id)
@@ -159,30 +163,35 @@ def _resolve_subject(
 ) -> tuple[Member | None, Organisation | None]:
     if subject_type == "member":
         if not definition.subjects.member:
-            raise ValidationFailed("Loại hồ sơ này không áp dụng cho đảng viên")
+            raise ValidationFailed(msg("Loại hồ sơ này không áp dụng cho đảng viên"))
         member = db.session.get(Member, subject_id)
         if member is None:
-            raise ValidationFailed(f"Không có đảng viên mã số {subject_id}", {"field": "subject"})
+            raise ValidationFailed(
+                msg("Không có đảng viên mã số {subject_id}", subject_id=subject_id),
+                {"field": "subject"},
+            )
         if not member.organisation.path.startswith(org.path):
             raise ValidationFailed(
-                "Đảng viên không thuộc tổ chức đảng quản lý hồ sơ hoặc cấp dưới",
+                msg("Đảng viên không thuộc tổ chức đảng quản lý hồ sơ hoặc cấp dưới"),
                 {"field": "subject"},
             )
         return member, None
     if subject_type == "organisation":
         if not definition.subjects.organisation:
-            raise ValidationFailed("Loại hồ sơ này không áp dụng cho tổ chức đảng")
+            raise ValidationFailed(msg("Loại hồ sơ này không áp dụng cho tổ chức đảng"))
         subject = db.session.get(Organisation, subject_id)
         if subject is None:
-            raise ValidationFailed(f"Không có tổ chức đảng mã số {subject_id}",
-                                   {"field": "subject"})
+            raise ValidationFailed(
+                msg("Không có tổ chức đảng mã số {subject_id}", subject_id=subject_id),
+                {"field": "subject"},
+            )
         if not subject.path.startswith(org.path):
             raise ValidationFailed(
-                "Tổ chức là đối tượng phải thuộc tổ chức quản lý hồ sơ hoặc cấp dưới",
+                msg("Tổ chức là đối tượng phải thuộc tổ chức quản lý hồ sơ hoặc cấp dưới"),
                 {"field": "subject"},
             )
         return None, subject
-    raise ValidationFailed("subject.type phải là 'member' hoặc 'organisation'",
+    raise ValidationFailed(msg("subject.type phải là 'member' hoặc 'organisation'"),
                            {"field": "subject"})
 
 
@@ -190,12 +199,18 @@ def _set_team(case: Case, team: Sequence[TeamSeat]) -> None:
     seen: set[int] = set()
     for seat in team:
         if seat.team_role not in TEAM_ROLES:
-            raise ValidationFailed(f"Vai trò trong đoàn không hợp lệ: {seat.team_role}")
+            raise ValidationFailed(
+                msg("Vai trò trong đoàn không hợp lệ: {team_role}", team_role=seat.team_role)
+            )
         if seat.user_id in seen:
-            raise ValidationFailed(f"Người dùng {seat.user_id} có tên hai lần trong đoàn")
+            raise ValidationFailed(
+                msg("Người dùng {user_id} có tên hai lần trong đoàn", user_id=seat.user_id)
+            )
         user = db.session.get(User, seat.user_id)
         if user is None or not user.is_active:
-            raise ValidationFailed(f"Không có người dùng mã số {seat.user_id}", {"field": "team"})
+            raise ValidationFailed(
+                msg("Không có người dùng mã số {user_id}", user_id=seat.user_id), {"field": "team"}
+            )
         refuse_assignment(case, [user.id])  # denunciations: never the accused's side
         conflicts.refuse_conflict(case, user)
         seen.add(seat.user_id)
@@ -209,7 +224,7 @@ def get_case(actor: Actor, case_id: int) -> Case:
     """The case, or NotFound when it does not exist or lies outside the actor's scope."""
     case = db.session.get(Case, case_id)
     if case is None or not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     return case
 
 
@@ -285,15 +300,15 @@ def fire_event(
     data = dict(data or {})
     case = db.session.get(Case, case_id, populate_existing=True)
     if case is None:
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     if not actor.can_see(case.organisation.path):
-        raise PermissionDenied("Hồ sơ nằm ngoài phạm vi của bạn")
+        raise PermissionDenied(msg("Hồ sơ nằm ngoài phạm vi của bạn"))
     if case.version != expected_version:
         raise _conflict(case)
     definition = definition_of(case)
     check = _check_event(actor, case, definition, event, data, note, today)
     if not check.allowed:
-        raise GuardFailed("Chưa đủ điều kiện thực hiện", list(check.reasons))
+        raise GuardFailed(msg("Chưa đủ điều kiện thực hiện"), list(check.reasons))
     # What the event works out (a vote's outcome) is recorded with its data: hashed, kept.
     data |= _derived(case, definition, event, data, note, today)
     spawns = check.event.spawns
@@ -302,7 +317,7 @@ def fire_event(
     try:
         new_state = definition.fire(event, case.state)
     except TransitionNotAllowed as exc:
-        raise TransitionRejected(str(exc)) from None
+        raise TransitionRejected(reason_of(exc)) from None
     from_state = case.state
     prev_hash = audit.last_hash(case.id, case.event_count)
     state_def = definition.state(new_state)
@@ -337,7 +352,7 @@ def fire_event(
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise VersionConflict(
-            "Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại",
+            msg("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại"),
             {"expected_version": expected_version},
         ) from None
     return case
@@ -365,12 +380,18 @@ def _derived(case: Case, definition: WorkflowDefinition, event: str, data: dict[
     try:
         return definition.derived_data(event, guard_context(case, data, note, today))
     except ValueError as exc:
-        raise ValidationFailed(str(exc), {"event": event}) from None
+        raise ValidationFailed(reason_of(exc), {"event": event}) from None
+
+
+def reason_of(exc: Exception) -> str:
+    """An exception's message; a workflows Msg stays one, so the UI can translate it."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Msg) else str(exc)
 
 
 def _conflict(case: Case) -> VersionConflict:
     return VersionConflict(
-        "Hồ sơ đã được người khác cập nhật (phiên bản đã thay đổi); hãy tải lại",
+        msg("Hồ sơ đã được người khác cập nhật (phiên bản đã thay đổi); hãy tải lại"),
         {"current_version": case.version, "state": case.state},
     )
 
@@ -387,14 +408,18 @@ def _check_event(
     event_def = definition.event_map.get(event)
     if event_def is None:
         raise TransitionRejected(
-            f"Quy trình không có sự kiện '{event}'",
+            msg("Quy trình không có sự kiện '{event}'", event=event),
             {"event": event, "known": [e.name for e in definition.events]},
         )
     known_fields = {f.name for f in event_def.fields}
     unknown = sorted(set(data) - known_fields)
     if unknown:
         raise ValidationFailed(
-            f"Trường không hợp lệ cho sự kiện '{event}': {', '.join(unknown)}",
+            msg(
+                "Trường không hợp lệ cho sự kiện '{event}': {fields}",
+                event=event,
+                fields=", ".join(unknown),
+            ),
             {"unknown_fields": unknown, "fields": sorted(known_fields)},
         )
     ctx = guard_context(case, data, note, today)
@@ -402,13 +427,15 @@ def _check_event(
     if not check.from_state_ok:
         raise TransitionRejected(check.reasons[0], {"state": case.state, "event": event})
     if not check.role_ok:
-        raise PermissionDenied("Vai trò của bạn không được thực hiện bước này",
+        raise PermissionDenied(msg("Vai trò của bạn không được thực hiện bước này"),
                                {"reasons": list(check.reasons)})
     for rule in definition.state(event_def.dest).deadlines:
         value = data.get(rule.due_date_field) if rule.due_date_field else None
         if isinstance(value, str) and _is_iso_date(value) and date.fromisoformat(value) < today:
-            raise ValidationFailed(f"Hạn '{rule.label}' không được trước ngày hôm nay",
-                                   {"field": rule.due_date_field})
+            raise ValidationFailed(
+                msg("Hạn '{label}' không được trước ngày hôm nay", label=rule.label),
+                {"field": rule.due_date_field},
+            )
     return _with_case_checks(case, definition, check)
 
 

@@ -23,6 +23,7 @@ from hgkiemtra.denunciations.service import refuse_assignment
 from hgkiemtra.people.models import User
 from hgkiemtra.reminders import planning
 from workflows.engine import Role
+from workflows.text import msg
 
 MAY_CHANGE_TEAM = frozenset({Role.ADMIN, Role.CHAIR, Role.MEMBER})
 
@@ -39,11 +40,11 @@ def change_team(
     now = now or utcnow()
     case = db.session.get(Case, case_id, populate_existing=True)
     if case is None or not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     if not actor.roles_for(case.organisation.path) & MAY_CHANGE_TEAM:
-        raise PermissionDenied("Vai trò của bạn không được phân công đoàn kiểm tra")
+        raise PermissionDenied(msg("Vai trò của bạn không được phân công đoàn kiểm tra"))
     if expected_version is not None and case.version != expected_version:
-        raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
+        raise VersionConflict(msg("Hồ sơ đã được người khác cập nhật; hãy tải lại"),
                               {"current_version": case.version})
     wanted = _validated(team)
     refuse_assignment(case, wanted)  # denunciations: never the accused's side
@@ -59,7 +60,7 @@ def change_team(
         planning.replan_case(case, now)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise VersionConflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại") \
+        raise VersionConflict(msg("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại")) \
             from None
     return case
 
@@ -68,12 +69,18 @@ def _validated(team: Sequence[TeamSeat]) -> dict[int, str]:
     wanted: dict[int, str] = {}
     for seat in team:
         if seat.team_role not in TEAM_ROLES:
-            raise ValidationFailed(f"Vai trò trong đoàn không hợp lệ: {seat.team_role}")
+            raise ValidationFailed(
+                msg("Vai trò trong đoàn không hợp lệ: {team_role}", team_role=seat.team_role)
+            )
         if seat.user_id in wanted:
-            raise ValidationFailed(f"Người dùng {seat.user_id} có tên hai lần trong đoàn")
+            raise ValidationFailed(
+                msg("Người dùng {user_id} có tên hai lần trong đoàn", user_id=seat.user_id)
+            )
         user = db.session.get(User, seat.user_id)
         if user is None or not user.is_active:
-            raise ValidationFailed(f"Không có người dùng mã số {seat.user_id}", {"field": "team"})
+            raise ValidationFailed(
+                msg("Không có người dùng mã số {user_id}", user_id=seat.user_id), {"field": "team"}
+            )
         wanted[seat.user_id] = seat.team_role
     return wanted
 

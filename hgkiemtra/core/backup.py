@@ -1,5 +1,8 @@
 """Backups: the database and the document storage in one .tar.gz, and back.
 
+The documents are read from and restored to any storage backend
+(core/storage.py: a folder or an S3-compatible bucket), one object at a time.
+
 PostgreSQL is dumped with pg_dump's custom format and restored with
 pg_restore into an empty database; SQLite is copied with its online backup
 API. The archive's manifest records the schema revision, the row counts and
@@ -22,6 +25,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
+
+from hgkiemtra.core.storage import Storage, StorageError, StorageLike, as_storage
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -65,66 +70,87 @@ def _revision(engine: sa.Engine) -> str | None:
 
 
 def create_backup(
-    database_url: str, storage_dir: str | Path, destination: str | Path
+    database_url: str, storage: StorageLike, destination: str | Path
 ) -> BackupResult:
     engine = sa.create_engine(make_url(database_url))
     try:
-        return _create_backup(engine, Path(storage_dir), Path(destination))
+        return _create_backup(engine, as_storage(storage), Path(destination))
     finally:
         engine.dispose()
 
 
-def _create_backup(engine: sa.Engine, storage: Path, target: Path) -> BackupResult:
+def _create_backup(engine: sa.Engine, storage: Storage, target: Path) -> BackupResult:
     url = engine.url
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        if url.get_backend_name() == "postgresql":
-            dump = work / "database.dump"
-            _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump),
-                  "--dbname", _libpq_url(url)])
-        elif url.get_backend_name() == "sqlite":
-            dump = work / "database.sqlite"
-            with sqlite3.connect(url.database or "") as src, sqlite3.connect(dump) as dst:
-                src.backup(dst)
-        else:
-            backend = url.get_backend_name()
-            raise BackupError(f"backups support PostgreSQL and SQLite, not {backend}")
+        dump = _dump(url, work)
         files = {dump.name: _sha256(dump)}
-        blobs = sorted(p for p in storage.rglob("*") if p.is_file() and not p.name.startswith("."))
-        for blob in blobs:
-            files["storage/" + blob.relative_to(storage).as_posix()] = _sha256(blob)
-        manifest = {
-            "format": FORMAT_VERSION,
-            "created_at": datetime.now(UTC).isoformat(),
-            "backend": url.get_backend_name(),
-            "revision": _revision(engine),
-            "counts": _counts(engine),
-            "files": files,
-        }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
+        # The manifest goes last: it lists the checksums of the objects as archived.
         with tarfile.open(partial, "w:gz") as archive:
-            archive.add(work / MANIFEST, MANIFEST)
             archive.add(dump, dump.name)
-            for blob in blobs:
-                archive.add(blob, "storage/" + blob.relative_to(storage).as_posix())
+            _archive_storage(storage, archive, work, files)
+            manifest = {
+                "format": FORMAT_VERSION,
+                "created_at": datetime.now(UTC).isoformat(),
+                "backend": url.get_backend_name(),
+                "revision": _revision(engine),
+                "counts": _counts(engine),
+                "files": files,
+            }
+            (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+            archive.add(work / MANIFEST, MANIFEST)
         partial.replace(target)
     return BackupResult(target, manifest)
 
 
+def _dump(url: URL, work: Path) -> Path:
+    if url.get_backend_name() == "postgresql":
+        dump = work / "database.dump"
+        _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump),
+              "--dbname", _libpq_url(url)])
+    elif url.get_backend_name() == "sqlite":
+        dump = work / "database.sqlite"
+        with sqlite3.connect(url.database or "") as src, sqlite3.connect(dump) as dst:
+            src.backup(dst)
+    else:
+        backend = url.get_backend_name()
+        raise BackupError(f"backups support PostgreSQL and SQLite, not {backend}")
+    return dump
+
+
+def _archive_storage(storage: Storage, archive: tarfile.TarFile, work: Path,
+                     files: dict[str, str]) -> None:
+    """Every stored object into the archive, fetched one at a time (a bucket's
+    objects pass through one local temporary file)."""
+    try:
+        for key in storage.keys():
+            name = "storage/" + key
+            local = storage.local_path(key)
+            if local is None:
+                local = work / "object.tmp"
+                with storage.open(key) as source, local.open("wb") as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
+            files[name] = _sha256(local)
+            archive.add(local, name)
+    except StorageError as exc:
+        raise BackupError(f"cannot read the document storage ({storage.describe()}): {exc}") \
+            from None
+
+
 def restore_backup(
-    archive_path: str | Path, database_url: str, storage_dir: str | Path
+    archive_path: str | Path, database_url: str, storage: StorageLike
 ) -> dict[str, Any]:
     """Restore into an EMPTY database; returns the manifest after every check passed."""
     engine = sa.create_engine(make_url(database_url))
     try:
-        return _restore_backup(Path(archive_path), engine, Path(storage_dir))
+        return _restore_backup(Path(archive_path), engine, as_storage(storage))
     finally:
         engine.dispose()
 
 
-def _restore_backup(archive_path: Path, engine: sa.Engine, storage: Path) -> dict[str, Any]:
+def _restore_backup(archive_path: Path, engine: sa.Engine, storage: Storage) -> dict[str, Any]:
     url = engine.url
     with engine.connect() as conn:
         if sa.inspect(conn).get_table_names():
@@ -151,13 +177,20 @@ def _restore_backup(archive_path: Path, engine: sa.Engine, storage: Path) -> dic
             shutil.copyfile(work / "database.sqlite", url.database or "")
         for name in manifest["files"]:
             if name.startswith("storage/"):
-                target = storage / name.removeprefix("storage/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(work / name, target)
+                _restore_object(storage, name.removeprefix("storage/"), work / name)
     restored = _counts(engine)
     if restored != manifest["counts"]:
         raise BackupError(f"row counts differ after restore: {restored} != {manifest['counts']}")
     return manifest
+
+
+def _restore_object(storage: Storage, key: str, path: Path) -> None:
+    try:
+        with path.open("rb") as blob:
+            storage.put(key, blob)
+    except (StorageError, ValueError) as exc:
+        raise BackupError(f"cannot write {key} to the document storage "
+                          f"({storage.describe()}): {exc}") from None
 
 
 def _run(command: list[str]) -> None:

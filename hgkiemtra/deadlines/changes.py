@@ -29,6 +29,7 @@ from hgkiemtra.reminders import planning as reminders
 from workflows.calendar import UNIT_LABELS_VI, Unit
 from workflows.engine import Role
 from workflows.reminders import local_day
+from workflows.text import msg
 
 STAFF = frozenset({Role.ADMIN, Role.CHAIR, Role.MEMBER, Role.INSPECTOR})
 MAX_REFERENCE = 200
@@ -46,17 +47,17 @@ def _target(actor: Actor, deadline_id: int, case_id: int | None,
             expected_version: int | None, now: datetime | None) -> Target:
     deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
     if deadline is None or (case_id is not None and deadline.case_id != case_id):
-        raise NotFound(f"Không tìm thấy thời hạn {deadline_id}")
+        raise NotFound(msg("Không tìm thấy thời hạn {deadline_id}", deadline_id=deadline_id))
     case = db.session.get(Case, deadline.case_id, populate_existing=True)
     if case is None or not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy thời hạn {deadline_id}")
+        raise NotFound(msg("Không tìm thấy thời hạn {deadline_id}", deadline_id=deadline_id))
     if not actor.roles_for(case.organisation.path) & STAFF:
-        raise PermissionDenied("Vai trò của bạn không được thay đổi thời hạn")
+        raise PermissionDenied(msg("Vai trò của bạn không được thay đổi thời hạn"))
     if expected_version is not None and case.version != expected_version:
-        raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
+        raise VersionConflict(msg("Hồ sơ đã được người khác cập nhật; hãy tải lại"),
                               {"current_version": case.version})
     if deadline.status != "open":
-        raise ValidationFailed("Thời hạn đã kết thúc, không thay đổi được",
+        raise ValidationFailed(msg("Thời hạn đã kết thúc, không thay đổi được"),
                                {"status": deadline.status})
     return Target(case, deadline, now or utcnow())
 
@@ -64,9 +65,11 @@ def _target(actor: Actor, deadline_id: int, case_id: int | None,
 def _text(value: str, field: str, label: str, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationFailed(f"Cần ghi {label}", {"field": field})
+        raise ValidationFailed(msg("Cần ghi {label}", label=label), {"field": field})
     if len(value) > limit:
-        raise ValidationFailed(f"{label} dài quá {limit} ký tự", {"field": field})
+        raise ValidationFailed(
+            msg("{label} dài quá {limit} ký tự", label=label, limit=limit), {"field": field}
+        )
     return value
 
 
@@ -82,7 +85,7 @@ def _commit_event(actor: Actor, target: Target, event: str, note: str,
         db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise VersionConflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại") \
+        raise VersionConflict(msg("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại")) \
             from None
     return target.deadline
 
@@ -103,19 +106,25 @@ def extend_deadline(
     target = _target(actor, deadline_id, case_id, expected_version, now)
     deadline = target.deadline
     if deadline.paused_since is not None:
-        raise ValidationFailed("Thời hạn đang tạm dừng; hãy tiếp tục trước khi gia hạn")
-    reference = _text(decision_reference, "decision_reference", "số, ngày quyết định gia hạn",
+        raise ValidationFailed(msg("Thời hạn đang tạm dừng; hãy tiếp tục trước khi gia hạn"))
+    reference = _text(decision_reference, "decision_reference", msg("số, ngày quyết định gia hạn"),
                       MAX_REFERENCE)
-    reason = _text(reason, "reason", "lý do gia hạn")
+    reason = _text(reason, "reason", msg("lý do gia hạn"))
     approver = _approver(target.case, approver_user_id)
     if new_due_on <= deadline.due_on:
         raise ValidationFailed(
-            f"Hạn mới phải sau hạn hiện tại ({deadline.due_on.isoformat()})",
+            msg("Hạn mới phải sau hạn hiện tại ({due_on})", due_on=deadline.due_on),
             {"field": "new_due_on"})
     why = working_calendar().why_not_working(new_due_on)
     if why is not None:
-        raise ValidationFailed(f"Hạn mới {new_due_on.isoformat()} không phải ngày làm việc ({why})",
-                               {"field": "new_due_on"})
+        raise ValidationFailed(
+            msg(
+                "Hạn mới {new_due_on} không phải ngày làm việc ({why})",
+                new_due_on=new_due_on,
+                why=why,
+            ),
+            {"field": "new_due_on"},
+        )
     old = deadline.due_on
 
     def change() -> None:
@@ -139,13 +148,13 @@ def extend_deadline(
 def _approver(case: Case, user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
-        raise ValidationFailed(f"Không có người dùng mã số {user_id}",
+        raise ValidationFailed(msg("Không có người dùng mã số {user_id}", user_id=user_id),
                                {"field": "approver_user_id"})
     path = case.organisation.path
     if not any(a.role == Role.CHAIR.value and path.startswith(a.organisation.path)
                for a in user.roles):
         raise ValidationFailed(
-            "Người phê duyệt gia hạn phải là chủ nhiệm UBKT có thẩm quyền với hồ sơ này",
+            msg("Người phê duyệt gia hạn phải là chủ nhiệm UBKT có thẩm quyền với hồ sơ này"),
             {"field": "approver_user_id"})
     return user
 
@@ -164,11 +173,13 @@ def pause_deadline(
     deadline = target.deadline
     rule = find_rule(target.case, deadline)
     if rule is None or not rule.can_pause:
-        raise ValidationFailed(f"Quy định không cho phép tạm dừng thời hạn '{deadline.label}'")
+        raise ValidationFailed(
+            msg("Quy định không cho phép tạm dừng thời hạn '{label}'", label=deadline.label)
+        )
     if deadline.paused_since is not None:
         raise ValidationFailed(
-            f"Thời hạn đã tạm dừng từ {deadline.paused_since.isoformat()}")
-    reason = _text(reason, "reason", "lý do tạm dừng")
+            msg("Thời hạn đã tạm dừng từ {paused_since}", paused_since=deadline.paused_since))
+    reason = _text(reason, "reason", msg("lý do tạm dừng"))
     today = local_day(target.now)
 
     def change() -> None:
@@ -194,7 +205,7 @@ def resume_deadline(
     target = _target(actor, deadline_id, case_id, expected_version, now)
     deadline = target.deadline
     if deadline.paused_since is None:
-        raise ValidationFailed("Thời hạn không ở trạng thái tạm dừng")
+        raise ValidationFailed(msg("Thời hạn không ở trạng thái tạm dừng"))
     note = (note or "").strip()[:MAX_TEXT]
     today, since, old = local_day(target.now), deadline.paused_since, deadline.due_on
     calendar = working_calendar()

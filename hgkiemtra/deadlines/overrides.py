@@ -18,6 +18,7 @@ from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.deadlines.models import CalendarOverride
 from hgkiemtra.reminders import planning
 from workflows.calendar import WorkingCalendar
+from workflows.text import msg
 
 MAX_REASON = 255
 
@@ -43,20 +44,27 @@ def add_working_day(day: date, reason: str, now: datetime | None = None) -> Cale
 def _add(day: date, is_working_day: bool, reason: str, now: datetime | None) -> CalendarOverride:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Cần ghi lý do (ví dụ: số văn bản thông báo nghỉ, làm bù)",
+        raise ValidationFailed(msg("Cần ghi lý do (ví dụ: số văn bản thông báo nghỉ, làm bù)"),
                                {"field": "reason"})
     if len(reason) > MAX_REASON:
-        raise ValidationFailed(f"Lý do dài quá {MAX_REASON} ký tự", {"field": "reason"})
+        raise ValidationFailed(
+            msg("Lý do dài quá {max_reason} ký tự", max_reason=MAX_REASON), {"field": "reason"}
+        )
     existing = db.session.scalar(sa.select(CalendarOverride).where(CalendarOverride.day == day))
     if existing is not None:
-        kind = "ngày làm việc" if existing.is_working_day else "ngày nghỉ"
-        raise ValidationFailed(
-            f"Ngày {day.isoformat()} đã được khai báo là {kind} ({existing.reason}); "
-            "hãy xóa khai báo cũ trước", {"field": "day"})
+        # One whole sentence per case: "ngày làm việc" alone is also the diagrams' unit.
+        declared = (msg("Ngày {day} đã được khai báo là ngày làm việc ({reason}); hãy xóa khai "
+                        "báo cũ trước", day=day, reason=existing.reason)
+                    if existing.is_working_day else
+                    msg("Ngày {day} đã được khai báo là ngày nghỉ ({reason}); hãy xóa khai báo "
+                        "cũ trước", day=day, reason=existing.reason))
+        raise ValidationFailed(declared, {"field": "day"})
     national = WorkingCalendar()
     if national.is_working_day(day) == is_working_day:
-        what = "ngày làm việc" if is_working_day else f"ngày nghỉ ({national.why_not_working(day)})"
-        raise ValidationFailed(f"Ngày {day.isoformat()} vốn đã là {what}", {"field": "day"})
+        already = (msg("Ngày {day} vốn đã là ngày làm việc", day=day) if is_working_day else
+                   msg("Ngày {day} vốn đã là ngày nghỉ ({why})", day=day,
+                       why=national.why_not_working(day)))
+        raise ValidationFailed(already, {"field": "day"})
     row = CalendarOverride(day=day, is_working_day=is_working_day, reason=reason,
                            created_at=now or utcnow())
     db.session.add(row)
@@ -70,7 +78,7 @@ def remove_override(day: date, now: datetime | None = None) -> CalendarOverride:
         sa.select(CalendarOverride).where(CalendarOverride.day == day)
     )
     if row is None:
-        raise NotFound(f"Ngày {day.isoformat()} không có khai báo nào")
+        raise NotFound(msg("Ngày {day} không có khai báo nào", day=day))
     db.session.delete(row)
     db.session.flush()
     planning.replan_open_deadlines(now or utcnow(), due_from=day)

@@ -21,6 +21,7 @@ from hgkiemtra.deadlines.models import RuleParameter
 from workflows import registry
 from workflows.calendar import MAX_AMOUNT, Unit
 from workflows.engine import DeadlineRule, Role, WorkflowDefinition
+from workflows.text import msg
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,25 @@ def _find_rule(workflow_name: str, rule_name: str) -> DeadlineRule:
     try:
         definition = registry.latest(workflow_name)
     except registry.UnknownWorkflow:
-        raise ValidationFailed(f"Không có quy trình '{workflow_name}'") from None
+        raise ValidationFailed(
+            msg("Không có quy trình '{workflow_name}'", workflow_name=workflow_name)
+        ) from None
     for state in definition.states:
         for rule in state.deadlines:
             if rule.name == rule_name:
                 return rule
-    raise ValidationFailed(f"Quy trình '{workflow_name}' không có thời hạn '{rule_name}'")
+    raise ValidationFailed(
+        msg(
+            "Quy trình '{workflow_name}' không có thời hạn '{rule_name}'",
+            workflow_name=workflow_name,
+            rule_name=rule_name,
+        )
+    )
 
 
 def _require_admin(actor: Actor) -> None:
     if not any(role is Role.ADMIN for role, _ in actor.scopes):
-        raise PermissionDenied("Chỉ quản trị viên được sửa tham số thời hạn")
+        raise PermissionDenied(msg("Chỉ quản trị viên được sửa tham số thời hạn"))
 
 
 def set_rule_parameter(
@@ -119,11 +128,17 @@ def set_rule_parameter(
     _find_rule(workflow_name, rule)
     if rule_set not in {r.key for r in rule_sets()}:
         known = ", ".join(r.key for r in rule_sets())
-        raise ValidationFailed(f"Bộ quy định '{rule_set}' không tồn tại (có: {known})")
+        raise ValidationFailed(
+            msg(
+                "Bộ quy định '{rule_set}' không tồn tại (có: {known})",
+                rule_set=rule_set,
+                known=known,
+            )
+        )
     if unit not in {u.value for u in Unit}:
-        raise ValidationFailed(f"Đơn vị '{unit}' không hợp lệ")
+        raise ValidationFailed(msg("Đơn vị '{unit}' không hợp lệ", unit=unit))
     if not 0 <= amount <= MAX_AMOUNT:
-        raise ValidationFailed(f"Thời hạn phải từ 0 đến {MAX_AMOUNT}")
+        raise ValidationFailed(msg("Thời hạn phải từ 0 đến {max_amount}", max_amount=MAX_AMOUNT))
     row = db.session.scalar(sa.select(RuleParameter).where(
         RuleParameter.workflow_name == workflow_name, RuleParameter.rule == rule,
         RuleParameter.rule_set == rule_set))
@@ -144,7 +159,14 @@ def remove_rule_parameter(actor: Actor, *, workflow_name: str, rule: str, rule_s
         RuleParameter.workflow_name == workflow_name, RuleParameter.rule == rule,
         RuleParameter.rule_set == rule_set))
     if row is None:
-        raise NotFound(f"Không có tham số cho {workflow_name}/{rule}/{rule_set}")
+        raise NotFound(
+            msg(
+                "Không có tham số cho {workflow_name}/{rule}/{rule_set}",
+                workflow_name=workflow_name,
+                rule=rule,
+                rule_set=rule_set,
+            )
+        )
     db.session.delete(row)
     db.session.flush()
 

@@ -20,6 +20,7 @@ from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.denunciations.models import VaultCustodian
 from hgkiemtra.people.models import Organisation, User
+from workflows.text import msg
 
 log = logging.getLogger("hgkiemtra.vault")
 
@@ -29,18 +30,30 @@ def designate(actor: Actor, user_id: int, org_id: int,
     require_admin(actor)
     org = db.session.get(Organisation, org_id)
     if org is None:
-        raise ValidationFailed(f"Không có tổ chức đảng mã số {org_id}", {"field": "org_id"})
+        raise ValidationFailed(
+            msg("Không có tổ chức đảng mã số {org_id}", org_id=org_id), {"field": "org_id"}
+        )
     require_covers(actor, org)
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
-        raise ValidationFailed(f"Không có người dùng mã số {user_id}", {"field": "user_id"})
+        raise ValidationFailed(
+            msg("Không có người dùng mã số {user_id}", user_id=user_id), {"field": "user_id"}
+        )
     if not Actor.for_user(user).can_see(org.path):
         raise ValidationFailed(
-            f"{user.full_name} không có vai trò nào tại {org.name}: hãy cấp vai trò trước "
-            "khi chỉ định làm người giữ khóa", {"field": "user_id"})
+            msg(
+                "{user} không có vai trò nào tại {org}: hãy cấp vai trò trước "
+                "khi chỉ định làm người giữ khóa",
+                user=user.full_name,
+                org=org.name,
+            ),
+            {"field": "user_id"},
+        )
     if _active(user_id, org_id) is not None:
-        raise ValidationFailed(f"{user.full_name} đã là người giữ khóa tại {org.name}",
-                               {"field": "user_id"})
+        raise ValidationFailed(
+            msg("{user} đã là người giữ khóa tại {org}", user=user.full_name, org=org.name),
+            {"field": "user_id"},
+        )
     row = VaultCustodian(user_id=user.id, org_id=org.id, designated_by_id=actor.user_id,
                          designated_at=now or utcnow())
     db.session.add(row)
@@ -54,7 +67,9 @@ def revoke(actor: Actor, custodian_id: int, now: datetime | None = None) -> Vaul
     require_admin(actor)
     row = db.session.get(VaultCustodian, custodian_id)
     if row is None or row.revoked_at is not None:
-        raise NotFound(f"Không có người giữ khóa mã số {custodian_id}")
+        raise NotFound(
+            msg("Không có người giữ khóa mã số {custodian_id}", custodian_id=custodian_id)
+        )
     require_covers(actor, row.organisation)
     row.revoked_at = now or utcnow()
     row.revoked_by_id = actor.user_id

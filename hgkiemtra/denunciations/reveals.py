@@ -30,6 +30,7 @@ from hgkiemtra.denunciations.service import (
 from hgkiemtra.denunciations.vault import Identity, Vault
 from hgkiemtra.people.models import Organisation, User
 from workflows.engine import Role
+from workflows.text import msg
 
 REVEAL_WINDOW = timedelta(hours=24)
 REQUESTER_ROLES = frozenset({Role.CHAIR, Role.MEMBER, Role.INSPECTOR})
@@ -40,10 +41,10 @@ def case_with_identity(actor: Actor, case_id: int) -> tuple[Case, DenouncerIdent
     """The denunciation in scope and its vault row, or NotFound."""
     case = db.session.get(Case, case_id)
     if case is None or not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     row = identity_row(case.id) if case.kind == DENUNCIATION else None
     if row is None:
-        raise NotFound("Hồ sơ này không có danh tính người tố cáo được lưu")
+        raise NotFound(msg("Hồ sơ này không có danh tính người tố cáo được lưu"))
     return case, row
 
 
@@ -62,12 +63,12 @@ def request_reveal(actor: Actor, case_id: int, reason: str,
     case, _ = case_with_identity(actor, case_id)
     if not (actor.roles_for(case.organisation.path) & REQUESTER_ROLES
             or custodians.is_custodian_for(actor.user_id, case)):
-        raise PermissionDenied("Vai trò của bạn không được đề nghị xem danh tính người tố cáo")
+        raise PermissionDenied(msg("Vai trò của bạn không được đề nghị xem danh tính người tố cáo"))
     _refuse_accused_side(actor, case)
     reason = _reason(reason)
     if any(r.requested_by_id == actor.user_id and _is_open(r, now) for r in requests_of(case.id)):
-        raise ValidationFailed("Bạn đã có một đề nghị đang chờ duyệt hoặc đã được duyệt mà "
-                               "chưa xem", {"field": "reason"})
+        raise ValidationFailed(msg("Bạn đã có một đề nghị đang chờ duyệt hoặc đã được duyệt mà "
+                                   "chưa xem"), {"field": "reason"})
     row = RevealRequest(case_id=case.id, requested_by_id=actor.user_id, requested_at=now,
                         reason=reason, status="pending")
     db.session.add(row)
@@ -83,14 +84,14 @@ def decide(actor: Actor, case_id: int, request_id: int, *, approve: bool, reason
     case, _ = case_with_identity(actor, case_id)
     request = _request(case, request_id)
     if not custodians.is_custodian_for(actor.user_id, case):
-        raise PermissionDenied("Chỉ người giữ khóa được chỉ định cho tổ chức này mới được "
-                               "duyệt đề nghị xem danh tính người tố cáo")
+        raise PermissionDenied(msg("Chỉ người giữ khóa được chỉ định cho tổ chức này mới được "
+                                   "duyệt đề nghị xem danh tính người tố cáo"))
     if request.requested_by_id == actor.user_id:
-        raise PermissionDenied("Không được tự duyệt đề nghị của chính mình: cần một người "
-                               "giữ khóa khác")
+        raise PermissionDenied(msg("Không được tự duyệt đề nghị của chính mình: cần một người "
+                                   "giữ khóa khác"))
     _refuse_accused_side(actor, case)
     if request.status != "pending":
-        raise ValidationFailed("Đề nghị này đã được xử lý", {"status": request.status})
+        raise ValidationFailed(msg("Đề nghị này đã được xử lý"), {"status": request.status})
     reason = _reason(reason)
     request.status = "approved" if approve else "refused"
     request.decided_by_id = actor.user_id
@@ -109,15 +110,15 @@ def reveal(actor: Actor, case_id: int, request_id: int, vault: Vault,
     case, row = case_with_identity(actor, case_id)
     request = _request(case, request_id)
     if request.requested_by_id != actor.user_id:
-        raise PermissionDenied("Chỉ người đã đề nghị mới được xem, sau khi được duyệt")
+        raise PermissionDenied(msg("Chỉ người đã đề nghị mới được xem, sau khi được duyệt"))
     if request.status == "revealed":
-        raise ValidationFailed("Phê duyệt này đã được dùng (xem một lần); muốn xem lại hãy "
-                               "gửi đề nghị mới", {"status": request.status})
+        raise ValidationFailed(msg("Phê duyệt này đã được dùng (xem một lần); muốn xem lại hãy "
+                                   "gửi đề nghị mới"), {"status": request.status})
     if request.status != "approved":
-        raise PermissionDenied("Đề nghị chưa được người giữ khóa duyệt",
+        raise PermissionDenied(msg("Đề nghị chưa được người giữ khóa duyệt"),
                                {"status": request.status})
     if is_expired(request, now):
-        raise ValidationFailed("Phê duyệt đã hết hiệu lực (24 giờ); hãy gửi đề nghị mới",
+        raise ValidationFailed(msg("Phê duyệt đã hết hiệu lực (24 giờ); hãy gửi đề nghị mới"),
                                {"status": "expired"})
     _refuse_accused_side(actor, case)
     identity = vault.decrypt(row.ciphertext)
@@ -164,7 +165,9 @@ def _case(request: RevealRequest) -> Case:
 def _request(case: Case, request_id: int) -> RevealRequest:
     request = db.session.get(RevealRequest, request_id)
     if request is None or request.case_id != case.id:
-        raise NotFound(f"Không có đề nghị số {request_id} trong hồ sơ này")
+        raise NotFound(
+            msg("Không có đề nghị số {request_id} trong hồ sơ này", request_id=request_id)
+        )
     return request
 
 
@@ -176,9 +179,11 @@ def _is_open(request: RevealRequest, now: datetime) -> bool:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Hãy nêu lý do", {"field": "reason"})
+        raise ValidationFailed(msg("Hãy nêu lý do"), {"field": "reason"})
     if len(reason) > REASON_MAX:
-        raise ValidationFailed(f"Lý do dài quá {REASON_MAX} ký tự", {"field": "reason"})
+        raise ValidationFailed(
+            msg("Lý do dài quá {reason_max} ký tự", reason_max=REASON_MAX), {"field": "reason"}
+        )
     return reason
 
 

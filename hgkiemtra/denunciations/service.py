@@ -26,6 +26,7 @@ from hgkiemtra.denunciations.models import DenouncerIdentity
 from hgkiemtra.denunciations.vault import Identity, Vault
 from hgkiemtra.people.models import Member, User
 from workflows import registry
+from workflows.text import msg
 
 DENUNCIATION = "denunciation"
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
@@ -60,14 +61,16 @@ def clean_identity(identity: Identity) -> Identity:
               if f.name != "notes" else str(identity.notes or "").strip()
               for f in fields(Identity)}
     if not values["full_name"]:
-        raise ValidationFailed("Họ và tên người tố cáo là bắt buộc",
+        raise ValidationFailed(msg("Họ và tên người tố cáo là bắt buộc"),
                                {"field": "denouncer.full_name"})
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
-            raise ValidationFailed(f"{FIELD_LABELS[name]} dài quá {limit} ký tự",
-                                   {"field": f"denouncer.{name}", "max_length": limit})
+            raise ValidationFailed(
+                msg("{field} dài quá {limit} ký tự", field=FIELD_LABELS[name], limit=limit),
+                {"field": f"denouncer.{name}", "max_length": limit},
+            )
         if "\x00" in values[name]:
-            raise ValidationFailed(f"{FIELD_LABELS[name]} chứa ký tự không hợp lệ",
+            raise ValidationFailed(msg("{field} chứa ký tự không hợp lệ", field=FIELD_LABELS[name]),
                                    {"field": f"denouncer.{name}"})
     return Identity(**values)
 
@@ -78,14 +81,14 @@ def record_identity(actor: Actor, case: Case, identity: Identity, vault: Vault,
     may open such a case there. The audit event carries the pseudonym only."""
     now = now or utcnow()
     if case.kind != DENUNCIATION:
-        raise ValidationFailed("Chỉ hồ sơ tố cáo mới có người tố cáo", {"field": "denouncer"})
+        raise ValidationFailed(msg("Chỉ hồ sơ tố cáo mới có người tố cáo"), {"field": "denouncer"})
     if not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {case.id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case.id))
     definition = registry.get(case.workflow_name, case.workflow_version)
     if not actor.roles_for(case.organisation.path) & definition.opener_roles:
-        raise PermissionDenied("Vai trò của bạn không được ghi nhận người tố cáo")
+        raise PermissionDenied(msg("Vai trò của bạn không được ghi nhận người tố cáo"))
     if identity_row(case.id) is not None:
-        raise VersionConflict("Hồ sơ đã có danh tính người tố cáo; không ghi đè",
+        raise VersionConflict(msg("Hồ sơ đã có danh tính người tố cáo; không ghi đè"),
                               {"field": "denouncer"})
     ciphertext = vault.encrypt(clean_identity(identity))
     row = DenouncerIdentity(case_id=case.id, pseudonym=new_pseudonym(), ciphertext=ciphertext,
@@ -106,7 +109,7 @@ def concurrent_change_guard() -> Iterator[None]:
         yield
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise VersionConflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại") \
+        raise VersionConflict(msg("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại")) \
             from None
 
 
@@ -144,8 +147,8 @@ def assignment_conflicts(case: Case, user: User) -> str | None:
     accused_member = case.subject_member
     if case.subject_type == "member" and accused_member is not None \
             and user.member_id == accused_member.id:
-        return (f"{user.full_name} là người bị tố cáo: không được phân công giải quyết "
-                "tố cáo đối với chính mình")
+        return msg("{user} là người bị tố cáo: không được phân công giải quyết tố cáo đối với "
+                   "chính mình", user=user.full_name)
     member = db.session.get(Member, user.member_id)
     if member is None:
         return None
@@ -159,8 +162,9 @@ def assignment_conflicts(case: Case, user: User) -> str | None:
         return None
     if not inside:
         return None
-    return (f"{user.full_name} sinh hoạt tại {member.organisation.name}, thuộc tổ chức của "
-            f"người bị tố cáo ({accused.name}): không được phân công giải quyết tố cáo này")
+    return msg("{user} sinh hoạt tại {org}, thuộc tổ chức của người bị tố cáo ({accused}): "
+               "không được phân công giải quyết tố cáo này", user=user.full_name,
+               org=member.organisation.name, accused=accused.name)
 
 
 def refuse_assignment(case: Case, user_ids: Iterable[int]) -> None:

@@ -5,8 +5,9 @@ builds the actor from that id when it runs, so a role revoked in between is
 honoured (the job fails with the reason) and a scope that shrank exports only
 what the user may still see. Rows are read by case id in batches (keyset,
 never OFFSET); after each batch the progress is committed, so the page that
-polls the job sees it move. The file is written under a temporary name and
-renamed when complete: a half-written file is never offered.
+polls the job sees it move. The file is written to a local temporary file and
+put whole into the shared storage (``exports/<name>``) when complete: a
+half-written file is never offered.
 
 Domain code: no Flask request here. ``run_job`` commits (it is the task's
 body); the other functions flush and leave the commit to the caller.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from datetime import date, datetime, timedelta
@@ -32,9 +34,11 @@ from hgkiemtra.cases.queries import CaseFilter
 from hgkiemtra.cases.service import local_today
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from hgkiemtra.core.storage import Storage, StorageLike, as_storage
 from hgkiemtra.exports import report_jobs
 from hgkiemtra.exports.models import ExportJob, ExportKind, JobStatus
 from hgkiemtra.people.models import Organisation, User
+from workflows.text import msg
 
 log = logging.getLogger(__name__)
 EXPORTS_FOLDER = "exports"
@@ -58,17 +62,21 @@ def params_to_filters(params: dict[str, Any]) -> CaseFilter:
     known = {f.name for f in fields(CaseFilter)}
     unknown = set(params) - known
     if unknown:
-        raise JobFailed(f"Tham số lọc không hợp lệ: {', '.join(sorted(unknown))}")
+        raise JobFailed(
+            msg("Tham số lọc không hợp lệ: {fields}", fields=", ".join(sorted(unknown)))
+        )
     try:
         return CaseFilter(**params)
     except TypeError as exc:
-        raise JobFailed(f"Tham số lọc không hợp lệ: {exc}") from None
+        raise JobFailed(msg("Tham số lọc không hợp lệ: {exc}", exc=exc)) from None
 
 
 def create_case_job(actor: Actor, kind: str, filters: CaseFilter) -> ExportJob:
     """A queued job exporting the actor's filtered case list (committed by the caller)."""
     if kind not in CASE_KINDS:
-        raise ValidationFailed(f"Định dạng xuất không hợp lệ: {kind}", {"field": "kind"})
+        raise ValidationFailed(
+            msg("Định dạng xuất không hợp lệ: {kind}", kind=kind), {"field": "kind"}
+        )
     return _create(actor, kind, filters_to_params(filters))
 
 
@@ -76,13 +84,15 @@ def create_report_job(actor: Actor, kind: str, params: dict[str, Any],
                       today: date) -> ExportJob:
     """A queued job exporting a statistics report (see ``report_jobs``)."""
     if kind not in report_jobs.KINDS:
-        raise ValidationFailed(f"Định dạng xuất không hợp lệ: {kind}", {"field": "kind"})
+        raise ValidationFailed(
+            msg("Định dạng xuất không hợp lệ: {kind}", kind=kind), {"field": "kind"}
+        )
     return _create(actor, kind, report_jobs.clean_params(actor, params, today))
 
 
 def _create(actor: Actor, kind: str, params: dict[str, Any]) -> ExportJob:
     if actor.user_id is None:
-        raise PermissionDenied("Chỉ người dùng mới tạo được yêu cầu xuất dữ liệu")
+        raise PermissionDenied(msg("Chỉ người dùng mới tạo được yêu cầu xuất dữ liệu"))
     job = ExportJob(user_id=actor.user_id, kind=kind, params=params,
                     status=JobStatus.QUEUED.value, created_at=utcnow())
     db.session.add(job)
@@ -104,23 +114,23 @@ def get_own_job(actor: Actor, job_id: int) -> ExportJob:
     """The actor's own job; anyone else's is NotFound (its existence is not told)."""
     job = db.session.get(ExportJob, job_id) if 0 < job_id < 2**31 else None
     if job is None or actor.user_id is None or job.user_id != actor.user_id:
-        raise NotFound(f"Không tìm thấy yêu cầu xuất {job_id}")
+        raise NotFound(msg("Không tìm thấy yêu cầu xuất {job_id}", job_id=job_id))
     return job
 
 
-def file_for_download(actor: Actor, job_id: int, storage_dir: str | Path) -> tuple[ExportJob,
-                                                                                    Path]:
+def file_for_download(actor: Actor, job_id: int, storage: StorageLike) -> tuple[ExportJob, str]:
+    """The job and the storage key of its file."""
     job = get_own_job(actor, job_id)
     if not job.is_downloadable or job.file_name is None:
-        raise NotFound("Tệp chưa sẵn sàng hoặc đã hết hạn")
-    path = exports_dir(storage_dir) / job.file_name
-    if not path.is_file():
-        raise NotFound("Tệp đã bị xóa")
-    return job, path
+        raise NotFound(msg("Tệp chưa sẵn sàng hoặc đã hết hạn"))
+    key = export_key(job.file_name)
+    if not as_storage(storage).exists(key):
+        raise NotFound(msg("Tệp đã bị xóa"))
+    return job, key
 
 
-def exports_dir(storage_dir: str | Path) -> Path:
-    return Path(storage_dir) / EXPORTS_FOLDER
+def export_key(file_name: str) -> str:
+    return f"{EXPORTS_FOLDER}/{file_name}"
 
 
 # --- running ------------------------------------------------------------------------------
@@ -143,7 +153,7 @@ def claim(job_id: int, now: datetime) -> bool:
     return bool(taken)
 
 
-def run_job(job_id: int, storage_dir: str | Path, keep: timedelta,
+def run_job(job_id: int, storage: StorageLike, keep: timedelta,
             now: Callable[[], datetime] = utcnow) -> str:
     """The task's body: claim, write the file batch by batch, mark done or failed."""
     if not claim(job_id, now()):
@@ -151,10 +161,9 @@ def run_job(job_id: int, storage_dir: str | Path, keep: timedelta,
     job = db.session.get(ExportJob, job_id)
     assert job is not None
     user = db.session.get(User, job.user_id)
-    folder = exports_dir(storage_dir)
     try:
         with force_locale(user.locale if user else "vi"):
-            file_name, download_name = _write(job, user, folder, now)
+            file_name, download_name = _write(job, user, as_storage(storage), now)
     except JobFailed as exc:
         return _fail(job_id, str(exc), now())
     except Exception as exc:  # noqa: BLE001 - recorded on the job; the owner sees it
@@ -166,14 +175,17 @@ def run_job(job_id: int, storage_dir: str | Path, keep: timedelta,
     return "done"
 
 
-def _write(job: ExportJob, user: User | None, folder: Path,
+def _write(job: ExportJob, user: User | None, storage: Storage,
            now: Callable[[], datetime]) -> tuple[str, str]:
     actor = actor_at_run_time(user)
     kind, params, job_id = job.kind, dict(job.params or {}), job.id
     suffix = CASE_KINDS.get(ExportKind(kind)) or report_jobs.suffix(kind)
-    folder.mkdir(parents=True, exist_ok=True)
     file_name = f"{job_id}-{secrets.token_hex(16)}{suffix}"
-    temp = folder / f".tmp-{file_name}"
+    # Written locally, then put whole into the shared storage: a half-written
+    # file is never offered, on any node.
+    fd, temp_name = tempfile.mkstemp(prefix=f"hgk-export-{job_id}-", suffix=suffix)
+    os.close(fd)
+    temp = Path(temp_name)
     today = local_today(now())
     try:
         if kind in CASE_KINDS:
@@ -184,7 +196,8 @@ def _write(job: ExportJob, user: User | None, folder: Path,
                                   lambda done, total: _progress(job_id, done, total))
             except DomainError as exc:  # a filter no longer valid for this user
                 raise JobFailed(exc.message) from None
-        os.replace(temp, folder / file_name)
+        with temp.open("rb") as written:
+            storage.put(export_key(file_name), written)
     finally:
         temp.unlink(missing_ok=True)
     stem = "ho-so" if kind in CASE_KINDS else "bao-cao"
@@ -194,10 +207,10 @@ def _write(job: ExportJob, user: User | None, folder: Path,
 def actor_at_run_time(user: User | None) -> Actor:
     """The owner's scope as it is now; refused when the account or its roles are gone."""
     if user is None or not user.is_active:
-        raise JobFailed("Tài khoản yêu cầu xuất đã bị khóa hoặc không còn tồn tại")
+        raise JobFailed(msg("Tài khoản yêu cầu xuất đã bị khóa hoặc không còn tồn tại"))
     actor = Actor.for_user(user)
     if not actor.scope_paths():
-        raise JobFailed("Tài khoản không còn vai trò nào: không xuất được dữ liệu")
+        raise JobFailed(msg("Tài khoản không còn vai trò nào: không xuất được dữ liệu"))
     return actor
 
 
@@ -206,7 +219,7 @@ def _write_cases(job_id: int, kind: str, actor: Actor, filters: CaseFilter, toda
     if filters.org_id is not None:
         org = db.session.get(Organisation, filters.org_id)
         if org is None or not actor.can_see(org.path):
-            raise JobFailed("Tổ chức trong bộ lọc nằm ngoài phạm vi hiện tại của bạn")
+            raise JobFailed(msg("Tổ chức trong bộ lọc nằm ngoài phạm vi hiện tại của bạn"))
     total = case_export.count_cases(actor, filters, today)
     _progress(job_id, 0, total)
     # Each batch's rows leave the session once written: memory stays flat.
@@ -242,16 +255,16 @@ def _fail(job_id: int, message: str, when: datetime) -> str:
 # --- housekeeping -------------------------------------------------------------------------
 
 
-def purge_expired(storage_dir: str | Path, now: datetime) -> int:
+def purge_expired(storage: StorageLike, now: datetime) -> int:
     """Delete the files of jobs past their expiry (the rows stay, marked expired)."""
     expired = list(db.session.scalars(
         sa.select(ExportJob).where(ExportJob.status == JobStatus.DONE.value,
                                    ExportJob.expires_at <= now)
     ))
-    folder = exports_dir(storage_dir)
+    target = as_storage(storage)
     for job in expired:
         if job.file_name:
-            (folder / job.file_name).unlink(missing_ok=True)
+            target.delete(export_key(job.file_name))
         job.status, job.file_name = JobStatus.EXPIRED.value, None
     db.session.flush()
     return len(expired)

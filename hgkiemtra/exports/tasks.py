@@ -16,6 +16,7 @@ from flask import current_app, has_app_context
 
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.exports import service
+from hgkiemtra.web.storage import current_storage
 
 log = logging.getLogger(__name__)
 RUN_TASK = "hgkiemtra.exports.tasks.run_export"
@@ -31,14 +32,14 @@ def _settings() -> Any:
 @shared_task(name=RUN_TASK, ignore_result=True)
 def run_export(job_id: int) -> str:
     settings = _settings()
-    return service.run_job(int(job_id), settings.STORAGE_DIR,
+    return service.run_job(int(job_id), current_storage(),
                            timedelta(hours=settings.EXPORT_KEEP_HOURS))
 
 
 @shared_task(name=TICK_TASK, ignore_result=True)
 def tick() -> dict[str, int]:
     now = utcnow()
-    purged = service.purge_expired(_settings().STORAGE_DIR, now)
+    purged = service.purge_expired(current_storage(), now)
     db.session.commit()
     stuck = service.stuck_job_ids(now)
     for job_id in stuck:

@@ -8,17 +8,15 @@ may download a file; anyone else gets 404.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -33,8 +31,10 @@ from hgkiemtra.exports import report_jobs, service, tasks
 from hgkiemtra.exports.models import ExportKind
 from hgkiemtra.extensions import login_manager
 from hgkiemtra.web.forms import PostOnlyForm
+from hgkiemtra.web.i18n import translate
 from hgkiemtra.web.login import current_actor
 from hgkiemtra.web.security import DOWNLOAD_CSP
+from hgkiemtra.web.storage import current_storage, send_stored
 
 bp = Blueprint("exports", __name__, template_folder=str(Path(__file__).parent / "templates"))
 
@@ -48,10 +48,6 @@ def _require_login() -> Response | None:
         response: Response = login_manager.unauthorized()
         return response
     return None
-
-
-def storage_dir() -> str:
-    return str(current_app.config["SETTINGS"].STORAGE_DIR)
 
 
 @bp.get("/exports")
@@ -101,7 +97,7 @@ def start_report_export() -> Response:
         job = service.create_report_job(current_actor(), kind, params, local_today())
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(translate(exc.message), "error")  # the session keeps text, not a Msg
         return redirect(url_for("exports.jobs"))
     db.session.commit()
     tasks.enqueue(job.id)
@@ -111,13 +107,10 @@ def start_report_export() -> Response:
 
 @bp.get("/exports/<int:job_id>/download")
 def download(job_id: int) -> Response:
-    job, path = service.file_for_download(current_actor(), job_id, storage_dir())
-    response = send_file(
-        path,
-        mimetype=MIMETYPES.get(path.suffix, "application/octet-stream"),
-        as_attachment=True,
-        download_name=job.download_name or path.name,
-        max_age=0,
-    )
+    storage = current_storage()
+    job, key = service.file_for_download(current_actor(), job_id, storage)
+    suffix = PurePosixPath(key).suffix
+    response = send_stored(storage, key, mimetype=MIMETYPES.get(suffix, "application/octet-stream"),
+                           download_name=job.download_name or PurePosixPath(key).name)
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return response

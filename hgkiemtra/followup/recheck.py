@@ -28,6 +28,7 @@ from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed, 
 from hgkiemtra.followup.service import KIND_LABELS, STATUS_LABELS, actions_of, can_write
 from hgkiemtra.followup.validation import MAX_TEXT, format_vnd
 from workflows.engine import Phase
+from workflows.text import msg
 
 RECHECK_KIND = "supervision"
 LINK_KIND = "recheck_of"
@@ -37,12 +38,13 @@ TITLE = "Kiểm tra việc thực hiện thông báo kết luận"
 def recheck_refusal(actor: Actor, case: Case) -> str | None:
     """Why ``actor`` cannot open a re-check of ``case`` now (None: they can)."""
     if not can_write(actor, case):
-        return "Vai trò của bạn không được mở hồ sơ kiểm tra việc thực hiện kết luận"
+        return msg("Vai trò của bạn không được mở hồ sơ kiểm tra việc thực hiện kết luận")
     if not actions_of(case.id):
-        return "Hồ sơ chưa có việc nào phải thực hiện theo kết luận"
+        return msg("Hồ sơ chưa có việc nào phải thực hiện theo kết luận")
     running = open_rechecks(case.id)
     if running:
-        return f"Đã có hồ sơ kiểm tra việc thực hiện đang mở: {running[0].reference}"
+        return msg("Đã có hồ sơ kiểm tra việc thực hiện đang mở: {reference}",
+                   reference=running[0].reference)
     try:
         links.check_spawn(actor, case, RECHECK_KIND, cases.local_today())
     except (PermissionDenied, ValidationFailed) as exc:
@@ -69,13 +71,15 @@ def open_recheck(actor: Actor, case_id: int, *, note: str = "",
     now = now or utcnow()
     case = db.session.get(Case, case_id, populate_existing=True)
     if case is None or not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     if expected_version is not None and case.version != expected_version:
-        raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
+        raise VersionConflict(msg("Hồ sơ đã được người khác cập nhật; hãy tải lại"),
                               {"current_version": case.version})
     note = (note or "").strip()
     if len(note) > MAX_TEXT:
-        raise ValidationFailed(f"Ghi chú dài quá {MAX_TEXT} ký tự", {"field": "note"})
+        raise ValidationFailed(
+            msg("Ghi chú dài quá {max_text} ký tự", max_text=MAX_TEXT), {"field": "note"}
+        )
     refusal = recheck_refusal(actor, case)
     if refusal:
         if not can_write(actor, case):
@@ -98,7 +102,7 @@ def open_recheck(actor: Actor, case_id: int, *, note: str = "",
         db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise VersionConflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại") \
+        raise VersionConflict(msg("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại")) \
             from None
     return child
 

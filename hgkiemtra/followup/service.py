@@ -30,6 +30,7 @@ from hgkiemtra.followup import validation as check
 from hgkiemtra.followup.models import FollowUpAction
 from hgkiemtra.followup.validation import ActionInput
 from workflows.engine import EventDef, Phase, Role, WorkflowDefinition
+from workflows.text import msg
 
 KIND_LABELS = {
     "self_criticism": "Kiểm điểm, rút kinh nghiệm",
@@ -39,6 +40,8 @@ KIND_LABELS = {
     "other": "Việc khác",
 }
 STATUS_LABELS = {"open": "Đang thực hiện", "done": "Đã hoàn thành", "waived": "Được miễn"}
+# The same, lower case, as they read inside a sentence ("Việc #3 đã {status}").
+CLOSED_LABELS = {"done": msg("đã hoàn thành"), "waived": msg("được miễn")}
 WRITERS = frozenset({Role.INSPECTOR, Role.MEMBER, Role.CHAIR})
 # Phases in which a recorded conclusion can carry actions.
 ACTION_PHASES = frozenset({Phase.FINDINGS, Phase.DISCIPLINE, Phase.FOLLOW_UP})
@@ -66,7 +69,13 @@ def get_action(actor: Actor, case_id: int, action_id: int) -> FollowUpAction:
     case = cases.get_case(actor, case_id)
     action = db.session.get(FollowUpAction, action_id, populate_existing=True)
     if action is None or action.case_id != case.id:
-        raise NotFound(f"Không tìm thấy việc {action_id} của hồ sơ {case_id}")
+        raise NotFound(
+            msg(
+                "Không tìm thấy việc {action_id} của hồ sơ {case_id}",
+                action_id=action_id,
+                case_id=case_id,
+            )
+        )
     return action
 
 
@@ -81,10 +90,10 @@ def add_refusal(case: Case) -> str | None:
     """Why actions cannot be added to ``case`` now (None: they can)."""
     phase = Phase(case.phase)
     if phase is Phase.CLOSED:
-        return "Hồ sơ đã kết thúc: không thêm, sửa việc phải thực hiện được nữa"
+        return msg("Hồ sơ đã kết thúc: không thêm, sửa việc phải thực hiện được nữa")
     has_conclusion = any((case.data or {}).get(name) for name in CONCLUSION_FIELDS)
     if phase not in ACTION_PHASES or not has_conclusion:
-        return "Chỉ thêm việc phải thực hiện khi hồ sơ đã có kết luận"
+        return msg("Chỉ thêm việc phải thực hiện khi hồ sơ đã có kết luận")
     return None
 
 
@@ -144,13 +153,15 @@ def complete_action(actor: Actor, case_id: int, action_id: int, *, note: str,
     action = _open_action(case, action_id)
     if not (can_write(actor, case) or
             (actor.user_id is not None and actor.user_id == action.owner_user_id)):
-        raise PermissionDenied("Vai trò của bạn không được xác nhận việc đã thực hiện")
-    note = check.text(note, "done_note", "kết quả thực hiện")
+        raise PermissionDenied(msg("Vai trò của bạn không được xác nhận việc đã thực hiện"))
+    note = check.text(note, "done_note", msg("kết quả thực hiện"))
     done_on = done_on or today
     if done_on > today:
-        raise ValidationFailed("Ngày hoàn thành không được sau ngày hôm nay", {"field": "done_on"})
+        raise ValidationFailed(
+            msg("Ngày hoàn thành không được sau ngày hôm nay"), {"field": "done_on"}
+        )
     if done_on < case.opened_on:
-        raise ValidationFailed("Ngày hoàn thành không được trước ngày lập hồ sơ",
+        raise ValidationFailed(msg("Ngày hoàn thành không được trước ngày lập hồ sơ"),
                                {"field": "done_on"})
     recovered_vnd = check.recovered_amount(action, recovered_vnd)
     action.status, action.done_on, action.done_note = "done", done_on, note
@@ -167,9 +178,9 @@ def waive_action(actor: Actor, case_id: int, action_id: int, *, reason: str,
     now = now or utcnow()
     case = _case(actor, case_id, expected_version)
     if not is_chair(actor, case):
-        raise PermissionDenied("Chỉ chủ nhiệm UBKT được miễn thực hiện một việc")
+        raise PermissionDenied(msg("Chỉ chủ nhiệm UBKT được miễn thực hiện một việc"))
     action = _open_action(case, action_id)
-    reason = check.text(reason, "waived_reason", "lý do miễn")
+    reason = check.text(reason, "waived_reason", msg("lý do miễn"))
     action.status, action.waived_reason, action.waived_by_user_id = "waived", reason, actor.user_id
     return _record(actor, case, action, "waive_followup_action", reason,
                    {"action_id": action.id}, now)
@@ -183,13 +194,14 @@ def close_blockers(case: Case, definition: WorkflowDefinition, event: EventDef) 
     if not definition.state(event.dest).is_final:
         return []
     pending = open_actions(case.id)
-    reasons = [
-        f"Việc #{a.id} ({KIND_LABELS[a.kind]}, hạn {a.due_on:%d/%m/%Y}) chưa xong: "
-        "hoàn thành hoặc đề nghị chủ nhiệm UBKT miễn (có lý do) trước khi kết thúc hồ sơ"
+    reasons: list[str] = [
+        msg("Việc #{action_id} ({kind}, hạn {due_on}) chưa xong: hoàn thành hoặc đề nghị "
+            "chủ nhiệm UBKT miễn (có lý do) trước khi kết thúc hồ sơ", action_id=a.id,
+            kind=KIND_LABELS[a.kind], due_on=a.due_on.strftime("%d/%m/%Y"))
         for a in pending[:MAX_LISTED]
     ]
     if len(pending) > MAX_LISTED:
-        reasons.append(f"… và {len(pending) - MAX_LISTED} việc khác chưa xong")
+        reasons.append(msg("… và {count} việc khác chưa xong", count=len(pending) - MAX_LISTED))
     return reasons
 
 
@@ -202,9 +214,9 @@ cases.add_case_check(close_blockers)
 def _case(actor: Actor, case_id: int, expected_version: int | None) -> Case:
     case = db.session.get(Case, case_id, populate_existing=True)
     if case is None or not actor.can_see(case.organisation.path):
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     if expected_version is not None and case.version != expected_version:
-        raise VersionConflict("Hồ sơ đã được người khác cập nhật; hãy tải lại",
+        raise VersionConflict(msg("Hồ sơ đã được người khác cập nhật; hãy tải lại"),
                               {"current_version": case.version})
     return case
 
@@ -212,7 +224,7 @@ def _case(actor: Actor, case_id: int, expected_version: int | None) -> Case:
 def _writable_case(actor: Actor, case_id: int, expected_version: int | None) -> Case:
     case = _case(actor, case_id, expected_version)
     if not can_write(actor, case):
-        raise PermissionDenied("Vai trò của bạn không được thêm, sửa việc phải thực hiện")
+        raise PermissionDenied(msg("Vai trò của bạn không được thêm, sửa việc phải thực hiện"))
     refusal = add_refusal(case)
     if refusal:
         raise ValidationFailed(refusal, {"state": case.state})
@@ -222,10 +234,22 @@ def _writable_case(actor: Actor, case_id: int, expected_version: int | None) -> 
 def _open_action(case: Case, action_id: int) -> FollowUpAction:
     action = db.session.get(FollowUpAction, action_id, populate_existing=True)
     if action is None or action.case_id != case.id:
-        raise NotFound(f"Không tìm thấy việc {action_id} của hồ sơ {case.id}")
+        raise NotFound(
+            msg(
+                "Không tìm thấy việc {action_id} của hồ sơ {case_id}",
+                action_id=action_id,
+                case_id=case.id,
+            )
+        )
     if action.status != "open":
-        raise ValidationFailed(f"Việc #{action.id} đã {STATUS_LABELS[action.status].lower()}: "
-                               "không thay đổi được nữa", {"status": action.status})
+        raise ValidationFailed(
+            msg(
+                "Việc #{action_id} đã {status}: không thay đổi được nữa",
+                action_id=action.id,
+                status=CLOSED_LABELS[action.status],
+            ),
+            {"status": action.status},
+        )
     return action
 
 
@@ -245,6 +269,6 @@ def _record(actor: Actor, case: Case, action: FollowUpAction, event: str, note: 
         db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise VersionConflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại") \
+        raise VersionConflict(msg("Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại")) \
             from None
     return action

@@ -11,6 +11,7 @@ from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import ValidationFailed
 from hgkiemtra.followup.models import KINDS, FollowUpAction
 from hgkiemtra.people.models import Organisation, User
+from workflows.text import msg
 
 MAX_VND = 10**15  # a thousand trillion đồng: anything larger is a typing slip
 MAX_TEXT = 4000
@@ -32,12 +33,12 @@ class ActionInput:
 def validated(case: Case, given: ActionInput, today: date, *,
                keep_due_on: date | None = None) -> dict[str, Any]:
     if given.kind not in KINDS:
-        raise ValidationFailed(f"Loại việc phải là một trong: {', '.join(KINDS)}",
+        raise ValidationFailed(msg("Loại việc phải là một trong: {kinds}", kinds=', '.join(KINDS)),
                                {"field": "kind"})
     _check_due_on(given.due_on, today, keep_due_on)
     return {
         "kind": given.kind,
-        "description": text(given.description, "description", "nội dung việc phải thực hiện"),
+        "description": text(given.description, "description", msg("nội dung việc phải thực hiện")),
         "due_on": given.due_on,
         "owner_user_id": _owner_user(case, given.owner_user_id),
         "owner_org_id": _owner_org(case, given.owner_org_id, given.owner_user_id),
@@ -49,10 +50,17 @@ def _check_due_on(due_on: date, today: date, keep: date | None) -> None:
     if due_on == keep:
         return  # an unchanged date may have passed meanwhile
     if due_on < today:
-        raise ValidationFailed("Hạn thực hiện không được trước ngày hôm nay", {"field": "due_on"})
+        raise ValidationFailed(
+            msg("Hạn thực hiện không được trước ngày hôm nay"), {"field": "due_on"}
+        )
     if due_on > today + timedelta(days=366 * MAX_YEARS_AHEAD):
-        raise ValidationFailed(f"Hạn thực hiện quá xa (tối đa {MAX_YEARS_AHEAD} năm)",
-                               {"field": "due_on"})
+        raise ValidationFailed(
+            msg(
+                "Hạn thực hiện quá xa (tối đa {max_years_ahead} năm)",
+                max_years_ahead=MAX_YEARS_AHEAD,
+            ),
+            {"field": "due_on"},
+        )
 
 
 def _owner_user(case: Case, user_id: int | None) -> int | None:
@@ -64,69 +72,88 @@ def _owner_user(case: Case, user_id: int | None) -> int | None:
     if user is None or not user.is_active or not any(
             path.startswith(r.organisation.path) or r.organisation.path.startswith(path)
             for r in user.roles):
-        raise ValidationFailed(f"Không có người dùng mã số {user_id} trong tổ chức của hồ sơ",
-                               {"field": "owner_user_id"})
+        raise ValidationFailed(
+            msg("Không có người dùng mã số {user_id} trong tổ chức của hồ sơ", user_id=user_id),
+            {"field": "owner_user_id"},
+        )
     return user_id
 
 
 def _owner_org(case: Case, org_id: int | None, user_id: int | None) -> int | None:
     if org_id is None:
         if user_id is None:
-            raise ValidationFailed("Cần ghi người hoặc tổ chức chịu trách nhiệm thực hiện",
+            raise ValidationFailed(msg("Cần ghi người hoặc tổ chức chịu trách nhiệm thực hiện"),
                                    {"field": "owner_org_id"})
         return None
     org = db.session.get(Organisation, org_id)
     if org is None or not org.path.startswith(case.organisation.path):
         raise ValidationFailed(
-            f"Tổ chức mã số {org_id} không thuộc tổ chức quản lý hồ sơ hoặc cấp dưới",
-            {"field": "owner_org_id"})
+            msg(
+                "Tổ chức mã số {org_id} không thuộc tổ chức quản lý hồ sơ hoặc cấp dưới",
+                org_id=org_id,
+            ),
+            {"field": "owner_org_id"},
+        )
     return org_id
 
 
 def _amount(kind: str, amount: Any) -> int | None:
     if kind != "recovery":
         if amount is not None:
-            raise ValidationFailed("Chỉ việc thu hồi tiền mới ghi số tiền",
+            raise ValidationFailed(msg("Chỉ việc thu hồi tiền mới ghi số tiền"),
                                    {"field": "amount_vnd"})
         return None
     if amount is None:
-        raise ValidationFailed("Việc thu hồi tiền cần ghi số tiền (đồng)", {"field": "amount_vnd"})
+        raise ValidationFailed(
+            msg("Việc thu hồi tiền cần ghi số tiền (đồng)"), {"field": "amount_vnd"}
+        )
     return _vnd(amount, "amount_vnd", minimum=1)
 
 
 def recovered_amount(action: FollowUpAction, recovered: Any) -> int | None:
     if action.kind != "recovery":
         if recovered is not None:
-            raise ValidationFailed("Chỉ việc thu hồi tiền mới ghi số tiền đã thu hồi",
+            raise ValidationFailed(msg("Chỉ việc thu hồi tiền mới ghi số tiền đã thu hồi"),
                                    {"field": "recovered_vnd"})
         return None
     if recovered is None:
-        raise ValidationFailed("Cần ghi số tiền đã thu hồi (đồng)", {"field": "recovered_vnd"})
+        raise ValidationFailed(msg("Cần ghi số tiền đã thu hồi (đồng)"), {"field": "recovered_vnd"})
     value = _vnd(recovered, "recovered_vnd", minimum=1)
     if action.amount_vnd is not None and value > action.amount_vnd:
         raise ValidationFailed(
-            f"Số tiền đã thu hồi vượt số phải thu hồi ({format_vnd(action.amount_vnd)})",
-            {"field": "recovered_vnd"})
+            msg(
+                "Số tiền đã thu hồi vượt số phải thu hồi ({amount})",
+                amount=format_vnd(action.amount_vnd),
+            ),
+            {"field": "recovered_vnd"},
+        )
     return value
 
 
 def _vnd(value: Any, field: str, *, minimum: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationFailed("Số tiền phải là số nguyên (đồng)", {"field": field})
+        raise ValidationFailed(msg("Số tiền phải là số nguyên (đồng)"), {"field": field})
     if value < minimum:
-        raise ValidationFailed(f"Số tiền phải từ {minimum} đồng trở lên", {"field": field})
+        raise ValidationFailed(
+            msg("Số tiền phải từ {minimum} đồng trở lên", minimum=minimum), {"field": field}
+        )
     if value > MAX_VND:
-        raise ValidationFailed(f"Số tiền vượt quá giới hạn {format_vnd(MAX_VND)}",
-                               {"field": field})
+        raise ValidationFailed(
+            msg("Số tiền vượt quá giới hạn {maximum}", maximum=format_vnd(MAX_VND)),
+            {"field": field},
+        )
     return value
 
 
 def text(value: str, field: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationFailed(f"Cần ghi {label}", {"field": field})
+        raise ValidationFailed(msg("Cần ghi {label}", label=label), {"field": field})
     if len(value) > MAX_TEXT:
-        raise ValidationFailed(f"{label.capitalize()} dài quá {MAX_TEXT} ký tự", {"field": field})
+        raise ValidationFailed(
+            msg("{label} dài quá {max_text} ký tự", label=label.capitalize(), max_text=MAX_TEXT),
+            {"field": field},
+        )
     return value
 
 

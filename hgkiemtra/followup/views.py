@@ -31,6 +31,7 @@ from hgkiemtra.followup.forms import ActionForm, DoneForm, RecheckForm, Versione
 from hgkiemtra.followup.models import FollowUpAction
 from hgkiemtra.followup.validation import format_vnd
 from hgkiemtra.web.login import current_actor
+from workflows.text import msg
 
 bp = Blueprint("followup", __name__, template_folder=str(Path(__file__).parent / "templates"))
 Page = Response | tuple[str, int]
@@ -214,7 +215,7 @@ def open_recheck(case_id: int) -> Page:
 
 def _action(actor: Actor, case: Case, action_id: int) -> FollowUpAction:
     if action_id > 2**31 - 1:
-        raise NotFound(f"Không tìm thấy việc {action_id}")
+        raise NotFound(msg("Không tìm thấy việc {action_id}", action_id=action_id))
     return followup.get_action(actor, case.id, action_id)
 
 

@@ -58,6 +58,7 @@ from hgkiemtra.people.handover import Handover, level_label
 from hgkiemtra.people.models import Organisation, OrgLevel
 from hgkiemtra.reminders import planning
 from workflows.engine import Role
+from workflows.text import msg
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,9 @@ def _atomic(func: Callable[P, T]) -> Callable[P, T]:
             return func(*args, **kwargs)
         except StaleDataError:
             db.session.rollback()
-            raise VersionConflict("Một hồ sơ vừa được người khác cập nhật; hãy thử lại") from None
+            raise VersionConflict(
+                msg("Một hồ sơ vừa được người khác cập nhật; hãy thử lại")
+            ) from None
     return wrapper
 
 
@@ -102,12 +105,18 @@ def merge(actor: Actor, sources: Sequence[int], into: Successor, on: date, note:
     _check_date(on, now)
     closing = [_closable(actor, org_id, on) for org_id in dict.fromkeys(sources)]
     if not closing:
-        raise ValidationFailed("Hãy chọn ít nhất một tổ chức để sáp nhập")
+        raise ValidationFailed(msg("Hãy chọn ít nhất một tổ chức để sáp nhập"))
     for inner in closing:
         outer = next((o for o in closing if o is not inner and inner.path.startswith(o.path)), None)
         if outer is not None:
-            raise ValidationFailed(f"'{inner.name}' trực thuộc '{outer.name}': chỉ nêu tổ chức "
-                                   "cấp trên, các tổ chức trực thuộc đi theo nó")
+            raise ValidationFailed(
+                msg(
+                    "'{inner}' trực thuộc '{outer}': chỉ nêu tổ chức "
+                    "cấp trên, các tổ chức trực thuộc đi theo nó",
+                    inner=inner.name,
+                    outer=outer.name,
+                )
+            )
     target = _successor(actor, into, on, closing)
     change, h = _start(actor, ChangeKind.MERGE, on, note, now)
     _record_created(h, into, target)
@@ -129,11 +138,11 @@ def split(actor: Actor, source: int, into: Sequence[Successor], on: date,
     _check_date(on, now)
     org = _closable(actor, source, on)
     if len(into) < 2:
-        raise ValidationFailed("Chia tách cần ít nhất hai tổ chức kế thừa "
-                               "(một tổ chức kế thừa: hãy dùng sáp nhập)")
+        raise ValidationFailed(msg("Chia tách cần ít nhất hai tổ chức kế thừa "
+                                   "(một tổ chức kế thừa: hãy dùng sáp nhập)"))
     targets = [_successor(actor, spec, on, [org]) for spec in into]
     if len({t.id for t in targets}) != len(targets):
-        raise ValidationFailed("Một tổ chức kế thừa được nêu hai lần")
+        raise ValidationFailed(msg("Một tổ chức kế thừa được nêu hai lần"))
     routes = _routes(assignments or {}, targets)
     change, h = _start(actor, ChangeKind.SPLIT, on, note, now)
     for spec, target in zip(into, targets, strict=True):
@@ -154,7 +163,11 @@ def dissolve(actor: Actor, org_id: int, on: date, successor: int | None = None, 
     if successor is None:
         if org.parent is None:
             raise ValidationFailed(
-                f"'{org.name}' không có tổ chức cấp trên: hãy chọn tổ chức nhận công việc")
+                msg(
+                    "'{org}' không có tổ chức cấp trên: hãy chọn tổ chức nhận công việc",
+                    org=org.name,
+                )
+            )
         successor = org.parent.id
     target = _successor(actor, successor, on, [org])
     change, h = _start(actor, ChangeKind.DISSOLVE, on, note, now)
@@ -173,7 +186,9 @@ def move(actor: Actor, org_id: int, new_parent: int, on: date, note: str = "", *
     org = _closable(actor, org_id, on)
     parent = _open_org(actor, new_parent, on, [org])
     if parent.id == org.parent_id:
-        raise ValidationFailed(f"'{org.name}' đã trực thuộc '{parent.name}'")
+        raise ValidationFailed(
+            msg("'{org}' đã trực thuộc '{parent}'", org=org.name, parent=parent.name)
+        )
     change, h = _start(actor, ChangeKind.MOVE, on, note, now)
     handover.reestablish(h, org, parent)
     return _finish(h)
@@ -185,21 +200,26 @@ def move(actor: Actor, org_id: int, new_parent: int, on: date, note: str = "", *
 def get_org(org_id: int) -> Organisation:
     org = db.session.get(Organisation, org_id)
     if org is None:
-        raise NotFound(f"Không có tổ chức đảng mã số {org_id}")
+        raise NotFound(msg("Không có tổ chức đảng mã số {org_id}", org_id=org_id))
     return org
 
 
 def require_admin(actor: Actor, org: Organisation) -> None:
     if Role.ADMIN not in actor.roles_for(org.path):
-        raise PermissionDenied(f"'{org.name}' nằm ngoài phạm vi quản trị của bạn")
+        raise PermissionDenied(msg("'{org}' nằm ngoài phạm vi quản trị của bạn", org=org.name))
 
 
 def _check_date(on: date, now: datetime) -> None:
     today = local_today(now)
     if on > today:
         raise ValidationFailed(
-            f"Ngày hiệu lực {on:%d/%m/%Y} còn ở phía trước: chỉ ghi nhận thay đổi đã có "
-            "hiệu lực (hãy ghi nhận vào đúng ngày hoặc sau đó)", {"field": "on"})
+            msg(
+                "Ngày hiệu lực {on} còn ở phía trước: chỉ ghi nhận thay đổi đã có "
+                "hiệu lực (hãy ghi nhận vào đúng ngày hoặc sau đó)",
+                on=on.strftime("%d/%m/%Y"),
+            ),
+            {"field": "on"},
+        )
 
 
 def _closable(actor: Actor, org_id: int, on: date) -> Organisation:
@@ -207,12 +227,21 @@ def _closable(actor: Actor, org_id: int, on: date) -> Organisation:
     require_admin(actor, org)
     if org.valid_to is not None:
         raise ValidationFailed(
-            f"'{org.name}' đã ngừng hoạt động từ sau ngày {org.valid_to:%d/%m/%Y}; "
-            "không thể thay đổi thêm")
+            msg(
+                "'{org}' đã ngừng hoạt động từ sau ngày {valid_to}; không thể thay đổi thêm",
+                org=org.name,
+                valid_to=org.valid_to.strftime("%d/%m/%Y"),
+            )
+        )
     if org.valid_from is not None and on <= org.valid_from:
         raise ValidationFailed(
-            f"Ngày hiệu lực phải sau ngày thành lập '{org.name}' ({org.valid_from:%d/%m/%Y})",
-            {"field": "on"})
+            msg(
+                "Ngày hiệu lực phải sau ngày thành lập '{org}' ({valid_from})",
+                org=org.name,
+                valid_from=org.valid_from.strftime("%d/%m/%Y"),
+            ),
+            {"field": "on"},
+        )
     return org
 
 
@@ -222,12 +251,19 @@ def _open_org(actor: Actor, org_id: int, on: date, closing: Sequence[Organisatio
     org = get_org(org_id)
     require_admin(actor, org)
     if org.valid_to is not None or not org.is_active_on(on):
-        raise ValidationFailed(f"'{org.name}' không hoạt động vào ngày {on:%d/%m/%Y}")
+        raise ValidationFailed(
+            msg("'{org}' không hoạt động vào ngày {on}", org=org.name, on=on.strftime("%d/%m/%Y"))
+        )
     for old in closing:
         if org.path.startswith(old.path):
             raise ValidationFailed(
-                f"'{org.name}' là '{old.name}' hoặc trực thuộc nó: không thể nhận công việc "
-                "của chính tổ chức đang giải thể, sáp nhập hay chia tách")
+                msg(
+                    "'{org}' là '{old}' hoặc trực thuộc nó: không thể nhận công việc "
+                    "của chính tổ chức đang giải thể, sáp nhập hay chia tách",
+                    org=org.name,
+                    old=old.name,
+                )
+            )
     return org
 
 
@@ -240,9 +276,11 @@ def _successor(actor: Actor, spec: Successor, on: date, closing: Sequence[Organi
         parent = _open_org(actor, parent_id, on, closing) if parent_id is not None else None
         code = spec.code.strip().upper()
         if not code or people.find_organisation(code) is not None:
-            raise ValidationFailed(f"Mã '{code}' trống hoặc đã được dùng", {"field": "code"})
+            raise ValidationFailed(
+                msg("Mã '{code}' trống hoặc đã được dùng", code=code), {"field": "code"}
+            )
         if not spec.name.strip():
-            raise ValidationFailed("Tên tổ chức mới là bắt buộc", {"field": "name"})
+            raise ValidationFailed(msg("Tên tổ chức mới là bắt buộc"), {"field": "name"})
         target = people.create_organisation(code=code, name=spec.name.strip(),
                                             level=spec.level or first.level, parent=parent,
                                             valid_from=on)
@@ -251,8 +289,15 @@ def _successor(actor: Actor, spec: Successor, on: date, closing: Sequence[Organi
     for old in closing:
         if people.LEVEL_RANK[OrgLevel(target.level)] > people.LEVEL_RANK[OrgLevel(old.level)]:
             raise ValidationFailed(
-                f"'{target.name}' ({level_label(target)}) ở cấp thấp hơn '{old.name}' "
-                f"({level_label(old)}): tổ chức kế thừa phải cùng cấp hoặc cấp trên")
+                msg(
+                    "'{target}' ({target_level}) ở cấp thấp hơn '{old}' "
+                    "({old_level}): tổ chức kế thừa phải cùng cấp hoặc cấp trên",
+                    target=target.name,
+                    target_level=level_label(target),
+                    old=old.name,
+                    old_level=level_label(old),
+                )
+            )
     return target
 
 
@@ -261,11 +306,19 @@ def _routes(assignments: Assignments, targets: Sequence[Organisation]
     routes = {}
     for (kind, item_id), position in assignments.items():
         if kind not in ASSIGNABLE:
-            raise ValidationFailed(f"Không phân được loại '{kind}' (chọn: case, member, org)")
+            raise ValidationFailed(
+                msg("Không phân được loại '{kind}' (chọn: case, member, org)", kind=kind)
+            )
         if not 0 <= position < len(targets):
             raise ValidationFailed(
-                f"{kind} {item_id}: tổ chức kế thừa số {position + 1} không có "
-                f"(có {len(targets)})")
+                msg(
+                    "{kind} {item_id}: tổ chức kế thừa số {position} không có (có {count})",
+                    kind=kind,
+                    item_id=item_id,
+                    position=position + 1,
+                    count=len(targets),
+                )
+            )
         routes[(kind, item_id)] = targets[position]
     return routes
 

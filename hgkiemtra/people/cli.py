@@ -161,6 +161,7 @@ def demo_command(reset: bool) -> None:
     production (the demo users share a published password).
     """
     from hgkiemtra import demo
+    from hgkiemtra.denunciations.vault import Vault
 
     if current_app.config["SETTINGS"].is_production:
         raise click.ClickException("refusing to load the demo: ENV is production")
@@ -176,7 +177,8 @@ def demo_command(reset: bool) -> None:
         )
     started = time.perf_counter()
     try:
-        summary = demo.load_demo()
+        # Development makes instance/vault.key when no key is set (denunciations.vault).
+        summary = demo.load_demo(vault=Vault.from_settings(current_app.config["SETTINGS"]))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -196,7 +198,10 @@ def _print_summary(summary: DemoSummary, seconds: float) -> None:
         f"{summary.members} members, {len(summary.users)} users, {summary.cases} cases "
         f"({summary.events} events), {summary.overdue_cases} with an overdue deadline."
     )
-    click.echo(f"Cases by state: {states}")
+    click.echo(f"Inspection cases by state: {states}")
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.kinds.items()))
+    click.echo(f"Cases by kind: {kinds}; {summary.identities} denouncers' identities in the "
+               "vault (README, \"The demo\", says whom to sign in as to see each thing).")
     click.echo(f"Sign in as any of these users; the password is {summary.password}")
     width = max(len(email) for email, _ in summary.users)
     for email, roles in summary.users:

@@ -30,6 +30,7 @@ from hgkiemtra.people.models import (
     OrgLevel,
     RoleAssignment,
 )
+from workflows.text import msg
 
 TRANSFER_EVENT = "transfer_organisation"
 # Where one item goes when it does not follow the default successor (a split):
@@ -75,8 +76,14 @@ def active_children(org: Organisation, on: date) -> list[Organisation]:
             found.append(child)
         elif child.valid_to >= on:
             raise ValidationFailed(
-                f"'{child.name}' trực thuộc '{org.name}' đã có ngày ngừng hoạt động "
-                f"{child.valid_to:%d/%m/%Y}, sau ngày thay đổi; hãy xử lý tổ chức đó trước")
+                msg(
+                    "'{child}' trực thuộc '{org}' đã có ngày ngừng hoạt động "
+                    "{valid_to}, sau ngày thay đổi; hãy xử lý tổ chức đó trước",
+                    child=child.name,
+                    org=org.name,
+                    valid_to=child.valid_to.strftime("%d/%m/%Y"),
+                )
+            )
     return found
 
 
@@ -141,12 +148,24 @@ def reestablish(h: Handover, child: Organisation, new_parent: Organisation) -> O
     place in the old tree), then the old row closes into it. Recursive."""
     if people.LEVEL_RANK[OrgLevel(new_parent.level)] >= people.LEVEL_RANK[OrgLevel(child.level)]:
         raise ValidationFailed(
-            f"Không thể chuyển '{child.name}' ({level_label(child)}) về trực thuộc "
-            f"'{new_parent.name}' ({level_label(new_parent)}): tổ chức cấp trên phải ở cấp cao hơn")
+            msg(
+                "Không thể chuyển '{child}' ({child_level}) về trực thuộc "
+                "'{new_parent}' ({new_parent_level}): tổ chức cấp trên phải ở cấp cao hơn",
+                child=child.name,
+                child_level=level_label(child),
+                new_parent=new_parent.name,
+                new_parent_level=level_label(new_parent),
+            )
+        )
     if child.valid_from is not None and child.valid_from >= h.on:
         raise ValidationFailed(
-            f"'{child.name}' thành lập ngày {child.valid_from:%d/%m/%Y}, không trước ngày "
-            "thay đổi; hãy chọn ngày thay đổi muộn hơn")
+            msg(
+                "'{child}' thành lập ngày {valid_from}, không trước ngày "
+                "thay đổi; hãy chọn ngày thay đổi muộn hơn",
+                child=child.name,
+                valid_from=child.valid_from.strftime("%d/%m/%Y"),
+            )
+        )
     copy = people.create_organisation(
         code=code_under(child, new_parent), name=child.name, level=child.level,
         parent=new_parent, valid_from=h.on)
@@ -169,5 +188,10 @@ def code_under(child: Organisation, new_parent: Organisation) -> str:
         candidate = f"{base}-{n}"
     if len(candidate) > 40:
         raise ValidationFailed(
-            f"Mã mới cho '{child.name}' quá dài ({candidate}); hãy rút ngắn mã tổ chức")
+            msg(
+                "Mã mới cho '{child}' quá dài ({candidate}); hãy rút ngắn mã tổ chức",
+                child=child.name,
+                candidate=candidate,
+            )
+        )
     return candidate

@@ -21,7 +21,8 @@ from hgkiemtra.people.change_models import OrganisationChange
 if TYPE_CHECKING:
     from hgkiemtra.people.changes import Successor
 
-orgs_group = AppGroup("orgs", help="Organisation changes: merge, split, dissolve, move; history.")
+orgs_group = AppGroup("orgs", help="Organisations: create; changes (merge, split, dissolve, "
+                                      "move); history.")
 
 ON = click.option("--on", "on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
                   help="Effective date, YYYY-MM-DD (not after today; the closing "
@@ -253,3 +254,31 @@ def tree_command(on: datetime | None) -> None:
     for org in orgs:
         click.echo(f"{'  ' * (org.path.count('/') - 2)}{org.code}  {org.name}")
     click.echo(f"{len(orgs)} organisation(s) active on {day}", err=True)
+
+
+@orgs_group.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help='Its name, e.g. "Đảng bộ thành phố Cần Thơ".')
+@click.option("--level", required=True,
+              type=click.Choice(["province", "district", "grassroots", "cell"]))
+@click.option("--parent", default=None, help="The parent (id or code); omit for a top level.")
+def create_command(code: str, name: str, level: str, parent: str | None) -> None:
+    """Create organisation CODE: the first (top-level) one on a fresh installation,
+    before its first admin can be created (`users create ... --org CODE`)."""
+    from hgkiemtra.people.service import create_organisation, find_organisation
+
+    code = code.strip()
+    # All digits would read as an id wherever organisations are named by id or code.
+    if not code or len(code) > 40 or code.isdigit() or find_organisation(code) is not None:
+        raise click.ClickException(f"the code '{code}' is empty, too long, all digits "
+                                   "or already used")
+    parent_org = find_organisation(parent.strip()) if parent else None
+    if parent and parent_org is None:
+        raise click.ClickException(f"no organisation with id or code '{parent}'")
+    try:
+        org = create_organisation(code=code, name=name.strip(), level=level, parent=parent_org)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(f"organisation {org.id} {org.code} created: {org.name}")

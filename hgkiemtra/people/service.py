@@ -13,6 +13,7 @@ from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.core.text import search_key
 from hgkiemtra.people.models import Member, Organisation, OrgLevel, RoleAssignment, User
 from workflows.engine import Role
+from workflows.text import msg
 
 # A child sits strictly below its parent in this order.
 LEVEL_RANK = {OrgLevel.PROVINCE: 0, OrgLevel.DISTRICT: 1, OrgLevel.GRASSROOTS: 2, OrgLevel.CELL: 3}
@@ -30,9 +31,16 @@ def create_organisation(
     try:
         org_level = OrgLevel(level)
     except ValueError:
-        raise ValidationFailed(f"Cấp tổ chức không hợp lệ: {level}") from None
+        raise ValidationFailed(msg("Cấp tổ chức không hợp lệ: {level}", level=level)) from None
     if parent is not None and LEVEL_RANK[OrgLevel(parent.level)] >= LEVEL_RANK[org_level]:
-        raise ValidationFailed(f"'{name}' ({level}) không thể trực thuộc '{parent.name}'")
+        raise ValidationFailed(
+            msg(
+                "'{name}' ({level}) không thể trực thuộc '{parent}'",
+                name=name,
+                level=level,
+                parent=parent.name,
+            )
+        )
     org = Organisation(
         code=code, name=name, level=org_level.value, parent=parent,
         valid_from=valid_from, valid_to=valid_to, path="",
@@ -73,9 +81,9 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 255:
-        raise ValidationFailed(f"Địa chỉ email không hợp lệ: {email!r}")
+        raise ValidationFailed(msg("Địa chỉ email không hợp lệ: {email}", email=repr(email)))
     if find_user(email) is not None:
-        raise ValidationFailed(f"Đã có người dùng {email}")
+        raise ValidationFailed(msg("Đã có người dùng {email}", email=email))
     user = User(
         email=email,
         full_name=full_name.strip() or email,
@@ -94,11 +102,13 @@ def grant_role(user: User, role: str, org_id: int) -> RoleAssignment:
         Role(role)
     except ValueError:
         known = ", ".join(r.value for r in Role)
-        raise ValidationFailed(f"Vai trò không hợp lệ: {role} (chọn: {known})") from None
+        raise ValidationFailed(
+            msg("Vai trò không hợp lệ: {role} (chọn: {known})", role=role, known=known)
+        ) from None
     if db.session.get(Organisation, org_id) is None:
-        raise ValidationFailed(f"Không có tổ chức đảng mã số {org_id}")
+        raise ValidationFailed(msg("Không có tổ chức đảng mã số {org_id}", org_id=org_id))
     if any(a.role == role and a.org_id == org_id for a in user.roles):
-        raise ValidationFailed("Người dùng đã có vai trò này ở tổ chức này")
+        raise ValidationFailed(msg("Người dùng đã có vai trò này ở tổ chức này"))
     assignment = RoleAssignment(role=role, org_id=org_id)
     user.roles.append(assignment)
     return assignment
@@ -108,7 +118,9 @@ def revoke_role(user: User, assignment_id: int) -> RoleAssignment:
     """Take one role assignment away from ``user``. Flushes."""
     assignment = next((a for a in user.roles if a.id == assignment_id), None)
     if assignment is None:
-        raise NotFound(f"Người dùng không có phân quyền mã số {assignment_id}")
+        raise NotFound(
+            msg("Người dùng không có phân quyền mã số {assignment_id}", assignment_id=assignment_id)
+        )
     user.roles.remove(assignment)
     db.session.flush()
     return assignment

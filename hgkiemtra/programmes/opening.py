@@ -29,6 +29,7 @@ from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hgkiemtra.programmes.models import Programme, ProgrammeItem, ProgrammeStatus
 from hgkiemtra.programmes.service import can_write, get_item
+from workflows.text import msg
 
 BATCH = 200
 
@@ -93,12 +94,12 @@ def open_item_now(actor: Actor, programme_id: int, item_id: int,
     """A person opens an item's case now (before its quarter, or after a failure)."""
     found = get_item(actor, programme_id, item_id)
     if not found.programme.is_approved:
-        raise ValidationFailed("Chỉ mở hồ sơ từ chương trình đã được phê duyệt")
+        raise ValidationFailed(msg("Chỉ mở hồ sơ từ chương trình đã được phê duyệt"))
     if not can_write(actor, found.programme.organisation):
-        raise PermissionDenied("Vai trò của bạn không được mở hồ sơ của chương trình này")
+        raise PermissionDenied(msg("Vai trò của bạn không được mở hồ sơ của chương trình này"))
     item = _lock(found.id, skip_locked=False)
     if item is None or item.case_id is not None:
-        raise ValidationFailed("Mục này đã được mở hồ sơ")
+        raise ValidationFailed(msg("Mục này đã được mở hồ sơ"))
     case = _open_in_savepoint(actor, item, now or utcnow())
     db.session.flush()
     return case

@@ -29,6 +29,7 @@ from hgkiemtra.programmes.models import (
 )
 from workflows import registry
 from workflows.engine import Role
+from workflows.text import msg
 
 WRITER_ROLES = frozenset({Role.CHAIR, Role.MEMBER, Role.INSPECTOR})
 TARGET_ROLES = frozenset({Role.CHAIR, Role.ADMIN})
@@ -55,14 +56,19 @@ def can_set_target(actor: Actor, org: Organisation) -> bool:
 def visible_org(actor: Actor, org_id: int) -> Organisation:
     org = db.session.get(Organisation, org_id) if 0 < org_id <= INT32_MAX else None
     if org is None or not actor.can_see(org.path):
-        raise ValidationFailed(f"Không có tổ chức đảng mã số {org_id} trong phạm vi của bạn",
-                               {"field": "org_id"})
+        raise ValidationFailed(
+            msg("Không có tổ chức đảng mã số {org_id} trong phạm vi của bạn", org_id=org_id),
+            {"field": "org_id"},
+        )
     return org
 
 
 def _year(year: int) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}", {"field": "year"})
+        raise ValidationFailed(
+            msg("Năm phải từ {min_year} đến {max_year}", min_year=MIN_YEAR, max_year=MAX_YEAR),
+            {"field": "year"},
+        )
     return year
 
 
@@ -71,7 +77,7 @@ def _year(year: int) -> int:
 def get_programme(actor: Actor, programme_id: int) -> Programme:
     programme = db.session.get(Programme, programme_id) if 0 < programme_id <= INT32_MAX else None
     if programme is None or not actor.can_see(programme.organisation.path):
-        raise NotFound(f"Không tìm thấy chương trình {programme_id}")
+        raise NotFound(msg("Không tìm thấy chương trình {programme_id}", programme_id=programme_id))
     return programme
 
 
@@ -79,7 +85,13 @@ def get_item(actor: Actor, programme_id: int, item_id: int) -> ProgrammeItem:
     programme = get_programme(actor, programme_id)
     item = db.session.get(ProgrammeItem, item_id) if 0 < item_id <= INT32_MAX else None
     if item is None or item.programme_id != programme.id:
-        raise NotFound(f"Không tìm thấy mục {item_id} của chương trình {programme_id}")
+        raise NotFound(
+            msg(
+                "Không tìm thấy mục {item_id} của chương trình {programme_id}",
+                item_id=item_id,
+                programme_id=programme_id,
+            )
+        )
     return item
 
 
@@ -127,36 +139,38 @@ def create_programme(actor: Actor, *, org_id: int, year: int, kind: str, title: 
                      now: datetime | None = None) -> Programme:
     org = visible_org(actor, org_id)
     if not can_write(actor, org):
-        raise PermissionDenied("Vai trò của bạn không được lập chương trình của tổ chức này")
+        raise PermissionDenied(msg("Vai trò của bạn không được lập chương trình của tổ chức này"))
     if kind not in set(ProgrammeKind):
-        raise ValidationFailed("Loại chương trình phải là inspection, supervision hoặc combined",
-                               {"field": "kind"})
+        raise ValidationFailed(
+            msg("Loại chương trình phải là inspection, supervision hoặc combined"),
+            {"field": "kind"},
+        )
     title = title.strip()
     if not title or len(title) > 300:
-        raise ValidationFailed("Tên chương trình là bắt buộc (tối đa 300 ký tự)",
+        raise ValidationFailed(msg("Tên chương trình là bắt buộc (tối đa 300 ký tự)"),
                                {"field": "title"})
     _year(year)
     taken = db.session.scalar(sa.select(Programme.id).where(
         Programme.org_id == org.id, Programme.year == year, Programme.kind == kind))
     if taken is not None:
-        raise ValidationFailed("Tổ chức này đã có chương trình cùng loại cho năm này",
+        raise ValidationFailed(msg("Tổ chức này đã có chương trình cùng loại cho năm này"),
                                {"field": "kind", "programme_id": taken})
     programme = Programme(org_id=org.id, organisation=org, year=year, kind=kind, title=title,
                           status=ProgrammeStatus.DRAFT.value, created_by_id=actor.user_id,
                           created_at=now or utcnow())
-    _insert(programme, "Tổ chức này đã có chương trình cùng loại cho năm này")
+    _insert(programme, msg("Tổ chức này đã có chương trình cùng loại cho năm này"))
     return programme
 
 
 def approve_programme(actor: Actor, programme_id: int, now: datetime | None = None) -> Programme:
     programme = get_programme(actor, programme_id)
     if not is_chair_of(actor, programme.organisation):
-        raise PermissionDenied("Chỉ Chủ nhiệm Ủy ban Kiểm tra của tổ chức này được phê duyệt "
-                               "chương trình")
+        raise PermissionDenied(msg("Chỉ Chủ nhiệm Ủy ban Kiểm tra của tổ chức này được phê duyệt "
+                                   "chương trình"))
     if programme.is_approved:
-        raise ValidationFailed("Chương trình đã được phê duyệt")
+        raise ValidationFailed(msg("Chương trình đã được phê duyệt"))
     if not programme.items:
-        raise ValidationFailed("Chương trình chưa có mục nào")
+        raise ValidationFailed(msg("Chương trình chưa có mục nào"))
     programme.status = ProgrammeStatus.APPROVED.value
     programme.approved_by_id = actor.user_id
     programme.approved_at = now or utcnow()
@@ -174,17 +188,20 @@ def add_item(actor: Actor, programme_id: int, *, case_kind: str, subject_type: s
     allowed = is_chair_of(actor, org) if programme.is_approved else can_write(actor, org)
     if not allowed:
         raise PermissionDenied(
-            "Chỉ Chủ nhiệm Ủy ban Kiểm tra của tổ chức được bổ sung chương trình đã phê duyệt"
-            if programme.is_approved else "Vai trò của bạn không được sửa chương trình này")
+            msg("Chỉ Chủ nhiệm Ủy ban Kiểm tra của tổ chức được bổ sung chương trình đã phê "
+                "duyệt")
+            if programme.is_approved else msg("Vai trò của bạn không được sửa chương trình này"))
     kinds = PLANNED_KINDS[programme.kind]
     if case_kind not in kinds:
-        raise ValidationFailed(f"Chương trình này chỉ lập các loại hồ sơ: {', '.join(kinds)}",
-                               {"field": "case_kind", "allowed": list(kinds)})
+        raise ValidationFailed(
+            msg("Chương trình này chỉ lập các loại hồ sơ: {kinds}", kinds=", ".join(kinds)),
+            {"field": "case_kind", "allowed": list(kinds)},
+        )
     if not 1 <= quarter <= 4:
-        raise ValidationFailed("Quý phải từ 1 đến 4", {"field": "quarter"})
+        raise ValidationFailed(msg("Quý phải từ 1 đến 4"), {"field": "quarter"})
     content = content.strip()
     if not content or len(content) > 500:
-        raise ValidationFailed("Nội dung là bắt buộc (tối đa 500 ký tự)", {"field": "content"})
+        raise ValidationFailed(msg("Nội dung là bắt buộc (tối đa 500 ký tự)"), {"field": "content"})
     member, subject_org = _subject(case_kind, org, subject_type, subject_id)
     item = ProgrammeItem(
         programme=programme, case_kind=case_kind, subject_type=subject_type,
@@ -200,9 +217,9 @@ def add_item(actor: Actor, programme_id: int, *, case_kind: str, subject_type: s
 def remove_item(actor: Actor, programme_id: int, item_id: int) -> None:
     item = get_item(actor, programme_id, item_id)
     if item.programme.is_approved or item.case_id is not None:
-        raise ValidationFailed("Chỉ xóa được mục của chương trình chưa phê duyệt")
+        raise ValidationFailed(msg("Chỉ xóa được mục của chương trình chưa phê duyệt"))
     if not can_write(actor, item.programme.organisation):
-        raise PermissionDenied("Vai trò của bạn không được sửa chương trình này")
+        raise PermissionDenied(msg("Vai trò của bạn không được sửa chương trình này"))
     item.programme.items.remove(item)
     db.session.flush()
 
@@ -216,23 +233,23 @@ def _subject(case_kind: str, org: Organisation, subject_type: str,
     if subject_type == "member" and subjects.member:
         member = db.session.get(Member, subject_id) if in_range else None
         if member is None or not member.organisation.path.startswith(org.path):
-            raise ValidationFailed("Đảng viên không thuộc tổ chức hoặc cấp dưới",
+            raise ValidationFailed(msg("Đảng viên không thuộc tổ chức hoặc cấp dưới"),
                                    {"field": "subject"})
         return member, None
     if subject_type == "organisation" and subjects.organisation:
         subject = db.session.get(Organisation, subject_id) if in_range else None
         if subject is None or not subject.path.startswith(org.path):
-            raise ValidationFailed("Tổ chức là đối tượng phải thuộc tổ chức hoặc cấp dưới",
+            raise ValidationFailed(msg("Tổ chức là đối tượng phải thuộc tổ chức hoặc cấp dưới"),
                                    {"field": "subject"})
         return None, subject
-    raise ValidationFailed("Loại hồ sơ này không áp dụng cho loại đối tượng đã chọn",
+    raise ValidationFailed(msg("Loại hồ sơ này không áp dụng cho loại đối tượng đã chọn"),
                            {"field": "subject"})
 
 
 def _responsible(org: Organisation, user_id: int) -> User:
     if not any(u.id == user_id for u in responsible_candidates(org)):
         raise ValidationFailed(
-            "Người phụ trách phải là Chủ nhiệm hoặc Ủy viên Ủy ban Kiểm tra của tổ chức",
+            msg("Người phụ trách phải là Chủ nhiệm hoặc Ủy viên Ủy ban Kiểm tra của tổ chức"),
             {"field": "responsible_user_id"})
     user = db.session.get(User, user_id)
     assert user is not None
@@ -246,12 +263,14 @@ def set_target(actor: Actor, *, org_id: int, year: int, supervised_share: int,
     """Create or replace the organisation's target for the year."""
     org = visible_org(actor, org_id)
     if not can_set_target(actor, org):
-        raise PermissionDenied("Chỉ Chủ nhiệm Ủy ban Kiểm tra hoặc quản trị viên được đặt chỉ tiêu")
+        raise PermissionDenied(
+            msg("Chỉ Chủ nhiệm Ủy ban Kiểm tra hoặc quản trị viên được đặt chỉ tiêu")
+        )
     _year(year)
     for name, value in (("supervised_share", supervised_share),
                         ("inspected_share", inspected_share)):
         if not 0 <= value <= 100:
-            raise ValidationFailed("Tỷ lệ phải từ 0 đến 100 (%)", {"field": name})
+            raise ValidationFailed(msg("Tỷ lệ phải từ 0 đến 100 (%)"), {"field": name})
     target = db.session.execute(
         sa.select(AnnualTarget).where(AnnualTarget.org_id == org.id, AnnualTarget.year == year)
         .with_for_update(of=AnnualTarget)).scalar_one_or_none()
@@ -262,7 +281,7 @@ def set_target(actor: Actor, *, org_id: int, year: int, supervised_share: int,
     target.updated_by_id = actor.user_id
     target.updated_at = now or utcnow()
     if target.id is None:
-        _insert(target, "Chỉ tiêu vừa được người khác đặt; hãy tải lại và thử lại")
+        _insert(target, msg("Chỉ tiêu vừa được người khác đặt; hãy tải lại và thử lại"))
     db.session.flush()
     return target
 

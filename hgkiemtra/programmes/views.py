@@ -155,7 +155,7 @@ def _post_action(programme_id: int, action: Any, done: str) -> Response:
             action()
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(translate(exc.message), "error")  # the session keeps text, not a Msg
         else:
             db.session.commit()
             flash(done, "success")

@@ -3,9 +3,13 @@
 Each ``hgkiemtra beat`` (with ``HGKIEMTRA_REDIS_URL`` set) uses
 ``LockedScheduler``: before it sends anything it must hold the lock
 (``SET key token NX PX ttl``), and it renews the lock (only if the token is
-still its own) at least every ``RENEW_SECONDS``. The others stand by and try
-again; when the active beat dies its lock expires after ``LOCK_TTL_MS`` and
-one of them takes over. Embedded mode (no Redis) runs a single beat inside
+still its own) every third of the lease. The others stand by and try again as
+often; when the active beat dies its lock expires and one of them takes over.
+The lease is one tick (``HGKIEMTRA_REMINDER_TICK_SECONDS``), at most
+``LOCK_TTL_MS``, so a standby sends its first tick at most a lease and a third
+after the death: within two ticks. The token names the holder
+(``host:pid:random``), so ``redis-cli get hgkiemtra:beat:lock`` tells which
+beat is active. Embedded mode (no Redis) runs a single beat inside
 ``hgkiemtra serve``, so it needs no lock. Even if two ticks ever ran at once
 the tick stays correct (row locks with SKIP LOCKED and unique outbox keys);
 the lock only keeps the schedule from being doubled.
@@ -14,6 +18,8 @@ the lock only keeps the schedule from being doubled.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 import uuid
 from typing import Any
@@ -41,6 +47,15 @@ return 0
 """
 
 
+def lock_ttl_ms(tick_seconds: float) -> int:
+    """The lease for a tick interval: one tick, at most ``LOCK_TTL_MS``."""
+    return int(min(LOCK_TTL_MS, tick_seconds * 1000))
+
+
+def holder_token() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
 class RedisLock:
     """A lease: whoever set the key holds it until it expires or is released."""
 
@@ -49,7 +64,7 @@ class RedisLock:
         self.client = client
         self.key = key
         self.ttl_ms = ttl_ms
-        self.token = token or uuid.uuid4().hex
+        self.token = token or holder_token()
 
     def acquire_or_renew(self) -> bool:
         """True when this holder has the lock for another ``ttl_ms``."""
@@ -83,7 +98,9 @@ class LockedScheduler(Scheduler):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         client = redis.Redis.from_url(self.app.conf.broker_url, socket_timeout=5,
                                       socket_connect_timeout=5)
-        self.lock = RedisLock(client, self.lock_key, self.lock_ttl_ms)
+        ttl_ms = int(self.app.conf.get("hgkiemtra_beat_lock_ttl_ms") or self.lock_ttl_ms)
+        self.lock = RedisLock(client, self.lock_key, ttl_ms)
+        self.renew_seconds = min(self.renew_seconds, ttl_ms / 3000)
         self.is_active = False
         self._renewed_at = 0.0
 

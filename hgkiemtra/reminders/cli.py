@@ -107,8 +107,8 @@ def worker_command(celery_args: tuple[str, ...]) -> None:
 
 
 @click.command("beat", context_settings=PASS_THROUGH,
-               help="Run Celery beat (the schedule file lives in the instance folder); "
-                    "arguments go to `celery beat`. Run exactly one.")
+               help="Run Celery beat; arguments go to `celery beat`. With Redis several "
+                    "may run (on several hosts): a Redis lock keeps exactly one active.")
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 def beat_command(celery_args: tuple[str, ...]) -> None:
     sys.exit(current_app.extensions["celery"].start(["beat", *celery_args]) or 0)
@@ -127,8 +127,10 @@ def outbox_group() -> None:
 def outbox_relay(limit: int) -> None:
     from hgkiemtra.reminders import service
     from hgkiemtra.reminders.mail import mailer_from_settings
+    from hgkiemtra.reminders.tasks import claim_timeout
 
-    outcomes = service.relay(mailer_from_settings(current_app.config["SETTINGS"]), limit)
+    outcomes = service.relay(mailer_from_settings(current_app.config["SETTINGS"]), limit,
+                             stale_after=claim_timeout())
     db.session.commit()
     click.echo("outbox relay: " + ", ".join(
         f"{name} {outcomes.get(name, 0)}" for name in ("sent", "retry", "failed", "requeued")

@@ -46,7 +46,17 @@ def _forget(session: Session, _previous_transaction: Any) -> None:
     session.info.pop(_INFO_KEY, None)
 
 
+def forget_pending(session: Session) -> None:
+    """Enqueue nothing at the next commit: the caller deleted the rows it wrote
+    (the demo drops its back-dated notifications)."""
+    session.info.pop(_INFO_KEY, None)
+
+
 def _enqueue(session: Session) -> None:
+    # SQLAlchemy also calls after_commit when a SAVEPOINT (begin_nested) is
+    # released: the rows are not committed yet, so wait for the real commit.
+    if session.in_nested_transaction():
+        return
     ids = session.info.pop(_INFO_KEY, [])
     if not ids or not _is_enabled():
         return

@@ -17,6 +17,7 @@ from hgkiemtra.reminders import planning
 from hgkiemtra.reminders.models import ReminderPolicy
 from workflows.engine import Role
 from workflows.reminders import POLICY_ROLES, Policy
+from workflows.text import msg
 
 REMINDER_MODES = ("immediate", "digest")
 
@@ -39,10 +40,10 @@ def set_policy(
 ) -> Policy:
     """Change some of one role's settings (the others stay), then re-plan."""
     if not any(r is Role.ADMIN for r, _ in actor.scopes):
-        raise PermissionDenied("Chỉ quản trị viên được sửa chính sách nhắc hạn")
+        raise PermissionDenied(msg("Chỉ quản trị viên được sửa chính sách nhắc hạn"))
     if role not in POLICY_ROLES:
-        raise ValidationFailed(f"Vai trò '{role}' không có chính sách nhắc hạn "
-                               f"(có: {', '.join(POLICY_ROLES)})")
+        raise ValidationFailed(msg("Vai trò '{role}' không có chính sách nhắc hạn "
+                                   "(có: {roles})", role=role, roles=', '.join(POLICY_ROLES)))
     old = current_policies()[role]
     new = Policy(
         tuple(offsets_before) if offsets_before is not None else old.offsets_before,
@@ -52,7 +53,7 @@ def set_policy(
     ).normalised()
     problems = new.problems()
     if problems:
-        raise ValidationFailed("Chính sách nhắc hạn không hợp lệ", {"reasons": problems})
+        raise ValidationFailed(msg("Chính sách nhắc hạn không hợp lệ"), {"reasons": problems})
     now = now or utcnow()
     row = db.session.get(ReminderPolicy, role) or ReminderPolicy(role=role)
     row.offsets_before = list(new.offsets_before)
@@ -69,11 +70,13 @@ def set_policy(
 def set_reminder_mode(user_id: int, mode: str) -> User:
     """``immediate``: one mail per reminder; ``digest``: one mail a day at 07:30."""
     if mode not in REMINDER_MODES:
-        raise ValidationFailed(f"Chế độ nhắc hạn phải là: {', '.join(REMINDER_MODES)}",
-                               {"field": "reminder_mode"})
+        raise ValidationFailed(
+            msg("Chế độ nhắc hạn phải là: {modes}", modes=", ".join(REMINDER_MODES)),
+            {"field": "reminder_mode"},
+        )
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound(f"Không có người dùng mã số {user_id}")
+        raise NotFound(msg("Không có người dùng mã số {user_id}", user_id=user_id))
     user.reminder_mode = mode
     db.session.flush()
     return user

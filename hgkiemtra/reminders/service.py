@@ -36,6 +36,7 @@ from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.core.outbox import OutboxMessage
 from hgkiemtra.reminders.mail import Mailer, Undeliverable, render
 from hgkiemtra.reminders.models import SinkMail
+from workflows.text import msg
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +106,16 @@ def deliver(message_id: int, mailer: Mailer, now: datetime | None = None) -> Out
     return send_claimed(message_id, mailer, now)
 
 
-def relay(mailer: Mailer, limit: int = 100, now: datetime | None = None) -> Counter[str]:
-    """One pass: re-queue stale claims, then claim and send due rows one by one.
+def relay(mailer: Mailer, limit: int = 100, now: datetime | None = None,
+          stale_after: timedelta = STALE_CLAIM) -> Counter[str]:
+    """One pass: re-queue claims older than ``stale_after``, then claim and send
+    due rows one by one.
 
     Claiming one row at a time keeps every claim fresh: a row never waits in
     ``sending`` behind a slow batch long enough to look abandoned.
     """
     outcomes: Counter[str] = Counter()
-    outcomes["requeued"] = requeue_stale(now)
+    outcomes["requeued"] = requeue_stale(now, stale_after)
     db.session.commit()
     for _ in range(limit):
         ids = claim_pending(1, now)
@@ -179,11 +182,13 @@ def is_permanent(exc: Exception) -> bool:
     return False
 
 
-def requeue_stale(now: datetime | None = None) -> int:
-    """Claims older than ``STALE_CLAIM`` (their deliverer died): pending again,
-    or failed when their attempts are used up. The caller commits."""
+def requeue_stale(now: datetime | None = None, stale_after: timedelta = STALE_CLAIM) -> int:
+    """Claims older than ``stale_after`` (their deliverer died; the setting
+    ``OUTBOX_CLAIM_TIMEOUT_SECONDS``): pending again, or failed when their
+    attempts are used up. The caller commits."""
     now = now or utcnow()
-    stale = sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
+    stale = sa.and_(OutboxMessage.status == "sending",
+                    OutboxMessage.claimed_at < now - stale_after)
     note = "claim expired: the deliverer stopped mid-send; the mail may arrive twice"
     failed = _update_count(
         sa.update(OutboxMessage)
@@ -209,10 +214,10 @@ def resend(message_id: int) -> OutboxMessage:
     """An admin's retry of a failed row: pending again, attempts reset. Flushes."""
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     if message is None:
-        raise NotFound(f"Không tìm thấy thư {message_id}")
+        raise NotFound(msg("Không tìm thấy thư {message_id}", message_id=message_id))
     if message.status != "failed":
         raise ValidationFailed(
-            "Chỉ gửi lại được thư đã gửi thất bại", {"status": message.status}
+            msg("Chỉ gửi lại được thư đã gửi thất bại"), {"status": message.status}
         )
     message.status = "pending"
     message.attempts = 0
@@ -231,7 +236,9 @@ def list_outbox(status: str | None = None, page: int = 1,
                 per_page: int = PAGE_SIZE) -> tuple[list[OutboxMessage], int]:
     """One page of outbox rows, newest first, and how many there are in all."""
     if status is not None and status not in STATUSES:
-        raise ValidationFailed(f"Trạng thái phải là một trong: {', '.join(STATUSES)}")
+        raise ValidationFailed(
+            msg("Trạng thái phải là một trong: {statuses}", statuses=", ".join(STATUSES))
+        )
     query = sa.select(OutboxMessage)
     if status is not None:
         query = query.where(OutboxMessage.status == status)

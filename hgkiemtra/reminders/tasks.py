@@ -9,6 +9,7 @@ commit, its last commit point.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
@@ -26,6 +27,11 @@ def _mailer() -> Mailer:
     return mailer_from_settings(current_app.config["SETTINGS"])
 
 
+def claim_timeout() -> timedelta:
+    """How old a 'sending' claim must be before its deliverer is taken for dead."""
+    return timedelta(seconds=current_app.config["SETTINGS"].OUTBOX_CLAIM_TIMEOUT_SECONDS)
+
+
 @shared_task(name="hgkiemtra.reminders.tasks.tick", ignore_result=True)
 def tick() -> dict[str, int]:
     """Turn due reminders into outbox rows (and digests), then deliver what is due."""
@@ -35,7 +41,7 @@ def tick() -> dict[str, int]:
         db.session.rollback()
         log.exception("reminders: the scheduling step failed; delivering anyway")
         result = {}
-    outcomes = service.relay(_mailer(), limit=TICK_BATCH)
+    outcomes = service.relay(_mailer(), limit=TICK_BATCH, stale_after=claim_timeout())
     db.session.commit()
     return {**result, **outcomes}
 

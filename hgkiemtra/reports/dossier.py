@@ -25,6 +25,7 @@ from hgkiemtra.core.errors import NotFound
 from hgkiemtra.denunciations.service import pseudonym_of
 from hgkiemtra.people.models import User
 from workflows.engine import PHASE_LABELS_VI, Phase, WorkflowDefinition
+from workflows.text import msg
 
 TEAM_ROLE_LABELS = {"leader": "Trưởng đoàn", "member": "Thành viên",
                     "directing": "Ủy viên chỉ đạo"}
@@ -75,7 +76,7 @@ class Dossier:
 
 def build_dossier(actor: Actor, case_id: int, today: date) -> Dossier:
     if not 0 < case_id <= INT32_MAX:
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     case = cases.get_case(actor, case_id)
     definition = cases.definition_of(case)
     events = cases.history(actor, case.id)

@@ -24,6 +24,7 @@ from hgkiemtra.reports.figures import Number, Report, figure_labels, json_number
 from hgkiemtra.reports.models import IssuedReport
 from hgkiemtra.reports.statistics import StatisticsFilter, build_report
 from workflows.engine import Role
+from workflows.text import msg
 
 ISSUER_ROLES = frozenset({Role.CHAIR, Role.ADMIN})
 MAX_REFERENCE, MAX_NOTE = 100, 4000
@@ -46,11 +47,11 @@ def issuing_org(actor: Actor, filters: StatisticsFilter) -> Organisation:
     else:
         roots = actor.scope_paths()
         if len(roots) != 1:
-            raise ValidationFailed("Hãy chọn tổ chức đảng ban hành báo cáo", {"field": "org"})
+            raise ValidationFailed(msg("Hãy chọn tổ chức đảng ban hành báo cáo"), {"field": "org"})
         org = db.session.execute(
             sa.select(Organisation).where(Organisation.path == roots[0])).scalar_one_or_none()
     if org is None or not actor.can_see(org.path):
-        raise NotFound("Không tìm thấy tổ chức đảng")
+        raise NotFound(msg("Không tìm thấy tổ chức đảng"))
     return org
 
 
@@ -63,19 +64,21 @@ def issue_report(actor: Actor, filters: StatisticsFilter, *, reference: str, not
     """Freeze the report for ``filters``; flushes, the caller commits."""
     org = issuing_org(actor, filters)
     if not can_issue(actor, org):
-        raise PermissionDenied("Chỉ chủ nhiệm UBKT hoặc quản trị viên được ban hành báo cáo")
+        raise PermissionDenied(msg("Chỉ chủ nhiệm UBKT hoặc quản trị viên được ban hành báo cáo"))
     reference, note = reference.strip(), note.strip()
     if not reference:
-        raise ValidationFailed("Số, ký hiệu báo cáo là bắt buộc", {"field": "reference"})
+        raise ValidationFailed(msg("Số, ký hiệu báo cáo là bắt buộc"), {"field": "reference"})
     if len(reference) > MAX_REFERENCE or len(note) > MAX_NOTE:
-        raise ValidationFailed("Số, ký hiệu hoặc ghi chú quá dài", {"field": "reference"})
+        raise ValidationFailed(msg("Số, ký hiệu hoặc ghi chú quá dài"), {"field": "reference"})
     if filters.period.last_day >= today:
-        raise ValidationFailed("Kỳ báo cáo chưa kết thúc: chỉ ban hành sau ngày cuối kỳ",
+        raise ValidationFailed(msg("Kỳ báo cáo chưa kết thúc: chỉ ban hành sau ngày cuối kỳ"),
                                {"field": "period"})
     filters = StatisticsFilter(filters.period, org.id, tuple(sorted(filters.kinds)))
     existing = _find(org.id, filters)
     if existing is not None:
-        raise ValidationFailed("Báo cáo kỳ này đã được ban hành", {"issued_report_id": existing})
+        raise ValidationFailed(
+            msg("Báo cáo kỳ này đã được ban hành"), {"issued_report_id": existing}
+        )
     report = build_report(actor, filters, today, now)
     issued = IssuedReport(
         org_id=org.id, period_kind=filters.period.kind, period_start=filters.period.start,
@@ -87,7 +90,7 @@ def issue_report(actor: Actor, filters: StatisticsFilter, *, reference: str, not
             db.session.add(issued)
             db.session.flush()
     except IntegrityError:
-        raise ValidationFailed("Báo cáo kỳ này vừa được ban hành",
+        raise ValidationFailed(msg("Báo cáo kỳ này vừa được ban hành"),
                                {"issued_report_id": _find(org.id, filters)}) from None
     return issued
 
@@ -111,7 +114,7 @@ def list_issued(actor: Actor, org_id: int | None = None) -> list[IssuedReport]:
 def get_issued(actor: Actor, issued_id: int) -> IssuedReport:
     issued = db.session.get(IssuedReport, issued_id) if 0 < issued_id <= INT32_MAX else None
     if issued is None or not actor.can_see(issued.organisation.path):
-        raise NotFound(f"Không tìm thấy báo cáo {issued_id}")
+        raise NotFound(msg("Không tìm thấy báo cáo {issued_id}", issued_id=issued_id))
     return issued
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hgkiemtra.cases.models import Case, CaseEvent
-from hgkiemtra.core.db import db
+from hgkiemtra.core.replica import read_session
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import Organisation
 from hgkiemtra.reports import sqlfuncs
@@ -96,7 +96,7 @@ def _events(conditions: list[sa.ColumnElement[bool]], period: Period,
         EventKey(kind, subject_type, event, detail, level, bool(is_combined)):
             (int(count), int(total or 0))
         for kind, subject_type, event, detail, level, is_combined, count, total
-        in db.session.execute(stmt)
+        in read_session().execute(stmt)
     }
 
 
@@ -123,7 +123,7 @@ def _subjects(conditions: list[sa.ColumnElement[bool]], period: Period) -> dict[
                Case.kind.in_(INSPECTION_KINDS + SUPERVISION_KINDS),
                _in_period(CaseEvent.occurred_at, period), *conditions)
     )
-    row = db.session.execute(stmt).one()
+    row = read_session().execute(stmt).one()
     return {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
 
 
@@ -135,7 +135,7 @@ def _received(conditions: list[sa.ColumnElement[bool]], period: Period,
         .group_by(Case.kind, Case.subject_type)
     )
     found: dict[tuple[str, str], int] = defaultdict(int)
-    for kind, subject_type, count in db.session.execute(stmt):
+    for kind, subject_type, count in read_session().execute(stmt):
         found[(kind, subject_type)] = int(count)
     return found
 
@@ -158,7 +158,8 @@ def _deadlines(conditions: list[sa.ColumnElement[bool]], period: Period, today: 
                Deadline.status != "cancelled", *conditions)
         .group_by(Case.kind)
     )
-    return {kind: (int(due), int(missed or 0)) for kind, due, missed in db.session.execute(stmt)}
+    rows = read_session().execute(stmt)
+    return {kind: (int(due), int(missed or 0)) for kind, due, missed in rows}
 
 
 def _phase_of_state() -> Any:
@@ -207,13 +208,13 @@ def _phases(conditions: list[sa.ColumnElement[bool]], period: Period,
                         sa.func.max(spells.c.left_at) < end))
         .subquery("per_case")
     )
-    if sqlfuncs.is_postgresql(db.session.get_bind()):
+    if sqlfuncs.is_postgresql(read_session().get_bind()):
         stmt = sa.select(per_case.c.phase,
                          sa.func.percentile_cont(0.5).within_group(per_case.c.days),
                          sa.func.count()).group_by(per_case.c.phase)
         return {phase: (float(med) if med is not None else None, int(n))
-                for phase, med, n in db.session.execute(stmt)}
+                for phase, med, n in read_session().execute(stmt)}
     values: dict[str, list[float]] = defaultdict(list)
-    for phase, days in db.session.execute(sa.select(per_case.c.phase, per_case.c.days)):
+    for phase, days in read_session().execute(sa.select(per_case.c.phase, per_case.c.days)):
         values[phase].append(float(days))
     return {phase: (sqlfuncs.python_median(v), len(v)) for phase, v in values.items()}

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hgkiemtra.core.errors import ValidationFailed
+from workflows.text import msg
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PERIOD_KINDS = ("quarter", "year", "custom")
@@ -68,7 +69,7 @@ def local_midnight(day: date) -> datetime:
 def quarter(year: int, number: int) -> Period:
     _check_year(year)
     if number not in (1, 2, 3, 4):
-        raise ValidationFailed("Quý phải từ 1 đến 4", {"field": "quarter"})
+        raise ValidationFailed(msg("Quý phải từ 1 đến 4"), {"field": "quarter"})
     start = date(year, 3 * number - 2, 1)
     end = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
     return Period("quarter", start, end)
@@ -81,12 +82,12 @@ def year_period(year: int) -> Period:
 
 def custom(start: date, last_day: date) -> Period:
     if last_day < start:
-        raise ValidationFailed("Ngày cuối kỳ phải sau ngày đầu kỳ", {"field": "end"})
+        raise ValidationFailed(msg("Ngày cuối kỳ phải sau ngày đầu kỳ"), {"field": "end"})
     _check_year(start.year)
     _check_year(last_day.year)
     period = Period("custom", start, last_day + timedelta(days=1))
     if period.days > MAX_CUSTOM_DAYS:
-        raise ValidationFailed("Kỳ tùy chọn dài nhất 3 năm", {"field": "end"})
+        raise ValidationFailed(msg("Kỳ tùy chọn dài nhất 3 năm"), {"field": "end"})
     return period
 
 
@@ -108,21 +109,32 @@ def parse_period(code: str | None, today: date, start: str | None = None,
         return custom(_iso(first, "start"), _iso(last, "end"))
     year_text, _, rest = code.partition("-")
     if not (year_text.isdigit() and len(year_text) == 4):
-        raise ValidationFailed(f"Kỳ báo cáo không hợp lệ: {code[:40]}", {"field": "period"})
+        raise ValidationFailed(
+            msg("Kỳ báo cáo không hợp lệ: {code}", code=code[:40]), {"field": "period"}
+        )
     if not rest:
         return year_period(int(year_text))
     if len(rest) == 2 and rest[0] in "Qq" and rest[1].isdigit():
         return quarter(int(year_text), int(rest[1]))
-    raise ValidationFailed(f"Kỳ báo cáo không hợp lệ: {code[:40]}", {"field": "period"})
+    raise ValidationFailed(
+        msg("Kỳ báo cáo không hợp lệ: {code}", code=code[:40]), {"field": "period"}
+    )
 
 
 def _iso(value: str | None, field: str) -> date:
     try:
         return date.fromisoformat((value or "").strip())
     except ValueError:
-        raise ValidationFailed("Ngày phải theo dạng YYYY-MM-DD", {"field": field}) from None
+        raise ValidationFailed(msg("Ngày phải theo dạng YYYY-MM-DD"), {"field": field}) from None
 
 
 def _check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationFailed(f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}", {"field": "period"})
+        raise ValidationFailed(
+            msg(
+                "Năm phải từ {first_year} đến {last_year}",
+                first_year=FIRST_YEAR,
+                last_year=LAST_YEAR,
+            ),
+            {"field": "period"},
+        )

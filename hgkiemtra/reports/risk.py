@@ -41,10 +41,12 @@ from hgkiemtra.cases.models import Case, CaseEvent
 from hgkiemtra.cases.service import LOCAL_TZ
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, ValidationFailed
+from hgkiemtra.core.replica import read_session
 from hgkiemtra.followup.models import FollowUpAction
 from hgkiemtra.people.models import Member, Organisation, OrgLevel
 from hgkiemtra.reports.risk_models import RiskParameter
 from workflows import registry
+from workflows.text import msg
 
 VIOLATION_OUTCOMES = ("violation_no_discipline", "discipline_warranted", "dishonest")
 FINDING_EVENTS = ("conclude", "start_combined_track")
@@ -123,11 +125,13 @@ def set_weight(actor: Actor, name: str, value: int) -> RiskParameter:
     """An administrator's value for one weight (site admins only); flushes."""
     require_site_admin(actor)
     if name not in WEIGHT_LABELS:
-        raise ValidationFailed(f"Không có tham số '{name}'", {"field": "name"})
+        raise ValidationFailed(msg("Không có tham số '{name}'", name=name), {"field": "name"})
     _, low, high = WEIGHT_LABELS[name]
     if not low <= value <= high:
-        raise ValidationFailed(f"Giá trị của '{name}' phải từ {low} đến {high}",
-                               {"field": name})
+        raise ValidationFailed(
+            msg("Giá trị của '{name}' phải từ {low} đến {high}", name=name, low=low, high=high),
+            {"field": name},
+        )
     row = db.session.get(RiskParameter, name) or RiskParameter(name=name)
     row.value, row.updated_by_id, row.updated_at = value, actor.user_id, utcnow()
     db.session.add(row)
@@ -148,11 +152,13 @@ def rank(actor: Actor, today: date, level: str = DEFAULT_LEVEL, org_id: int | No
          years: int | None = None, now: datetime | None = None) -> Ranking:
     """The organisations of ``level`` in scope (below ``org_id``), highest score first."""
     if level not in {lv.value for lv in OrgLevel}:
-        raise ValidationFailed(f"Cấp tổ chức không hợp lệ: {level}", {"field": "level"})
+        raise ValidationFailed(
+            msg("Cấp tổ chức không hợp lệ: {level}", level=level), {"field": "level"}
+        )
     weights = load_weights()
     years = weights.window_years if years is None else years
     if not 1 <= years <= 10:
-        raise ValidationFailed("Khoảng thời gian xét phải từ 1 đến 10 năm", {"field": "years"})
+        raise ValidationFailed(msg("Khoảng thời gian xét phải từ 1 đến 10 năm"), {"field": "years"})
     now = now or utcnow()
     start = _years_before(today, years)
     targets = _targets(actor, today, level, org_id)
@@ -194,7 +200,9 @@ def _targets(actor: Actor, today: date, level: str, org_id: int | None) -> list[
     if org_id is not None:
         root = db.session.get(Organisation, org_id) if 0 < org_id < 2**31 else None
         if root is None or not actor.can_see(root.path):
-            raise NotFound(f"Không có tổ chức đảng mã số {org_id} trong phạm vi của bạn")
+            raise NotFound(
+                msg("Không có tổ chức đảng mã số {org_id} trong phạm vi của bạn", org_id=org_id)
+            )
         stmt = stmt.where(Organisation.path.startswith(root.path, autoescape=True))
     return list(db.session.scalars(stmt.order_by(Organisation.path)))
 
@@ -209,7 +217,7 @@ def _subject_org() -> tuple[Any, Any]:
 def _rolled_up(target_ids: sa.Select[Any], per_path: sa.Subquery) -> dict[int, int]:
     """Sum per-subject-organisation counts into each ranked organisation above them."""
     target = aliased(Organisation)
-    rows = db.session.execute(
+    rows = read_session().execute(
         sa.select(target.id, sa.func.sum(per_path.c.n))
         .join(per_path, per_path.c.path.startswith(target.path))
         .where(target.id.in_(target_ids)).group_by(target.id)
@@ -235,7 +243,7 @@ def _violations(target_ids: sa.Select[Any], visible: Any, start: datetime,
         .group_by(subject.path).subquery()
     )
     target = aliased(Organisation)
-    rows = db.session.execute(
+    rows = read_session().execute(
         sa.select(target.id, sa.func.sum(per_path.c.n), sa.func.sum(per_path.c.recent))
         .join(per_path, per_path.c.path.startswith(target.path))
         .where(target.id.in_(target_ids)).group_by(target.id)
@@ -267,7 +275,7 @@ def _overdue_actions(visible: Any, today: date) -> sa.Subquery:
 
 
 def _last_inspections(target_ids: sa.Select[Any], visible: Any) -> dict[int, date]:
-    rows = db.session.execute(
+    rows = read_session().execute(
         sa.select(Case.subject_org_id, sa.func.max(Case.opened_on))
         .where(visible, Case.subject_org_id.in_(target_ids), Case.kind.in_(INSPECTION_KINDS),
                Case.state != "cancelled")

@@ -23,9 +23,11 @@ from hgkiemtra.cases.service import local_today
 from hgkiemtra.cases.views.common import org_choices, orgs_in_scope
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import DomainError
+from hgkiemtra.core.replica import ReadStatus
 from hgkiemtra.extensions import login_manager
 from hgkiemtra.people.models import Organisation
 from hgkiemtra.reports import risk, risk_text
+from hgkiemtra.reports.reading import read_report
 from hgkiemtra.web.forms import Form, PostOnlyForm, options
 from hgkiemtra.web.login import current_actor
 
@@ -84,13 +86,14 @@ def ranking() -> tuple[str, int]:
     level = form.level.data if not form.level.errors and form.level.data else risk.DEFAULT_LEVEL
     org_id = form.org_id.data if not form.org_id.errors and form.org_id.data else None
     years = form.years.data if not form.years.errors else None
-    result = risk.rank(current_actor(), local_today(), level=level,
-                       org_id=int(org_id) if org_id else None, years=years)
-    return _page(form, result)
+    result, replica = read_report(lambda: risk.rank(
+        current_actor(), local_today(), level=level, org_id=int(org_id) if org_id else None,
+        years=years))
+    return _page(form, result, replica=replica)
 
 
 def _page(form: RiskFilterForm, result: risk.Ranking, weights_form: Form | None = None,
-          status: int = 200) -> tuple[str, int]:
+          status: int = 200, replica: ReadStatus | None = None) -> tuple[str, int]:
     actor = current_actor()
     if weights_form is None and is_site_admin(actor):
         weights_form = weights_form_class()(formdata=None, data=asdict(result.weights))
@@ -99,7 +102,7 @@ def _page(form: RiskFilterForm, result: risk.Ranking, weights_form: Form | None 
         explain=risk_text.explain, signal_labels=risk_text.SIGNAL_LABELS,
         weight_label=risk_text.weight_label, weights_form=weights_form,
         defaults=asdict(risk.Weights()), weight_items=asdict(result.weights).items(),
-        reset_form=PostOnlyForm(),
+        reset_form=PostOnlyForm(), replica=replica,
     ), status
 
 

@@ -25,6 +25,7 @@ from hgkiemtra.reports.figures import Report, Scope, Section
 from hgkiemtra.reports.measures import Measures, measure
 from hgkiemtra.reports.periods import Period, parse_period
 from workflows import registry
+from workflows.text import msg
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,13 @@ def _org_id(actor: Actor, org: str | int | None) -> int | None:
         return None
     if isinstance(org, str):
         if not org.strip().isdigit() or len(org.strip()) > 10:
-            raise ValidationFailed("Tổ chức đảng phải là mã số", {"field": "org"})
+            raise ValidationFailed(msg("Tổ chức đảng phải là mã số"), {"field": "org"})
         org = int(org.strip())
     if not 0 < org <= INT32_MAX:
-        raise NotFound(f"Không tìm thấy tổ chức đảng {org}")
+        raise NotFound(msg("Không tìm thấy tổ chức đảng {org}", org=org))
     found = db.session.get(Organisation, org)
     if found is None or not actor.can_see(found.path):
-        raise NotFound(f"Không tìm thấy tổ chức đảng {org}")
+        raise NotFound(msg("Không tìm thấy tổ chức đảng {org}", org=org))
     return org
 
 
@@ -62,8 +63,10 @@ def check_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(k for k in kinds if k))
     unknown = [k for k in chosen if k not in registry.kinds()]
     if unknown:
-        raise ValidationFailed(f"Loại hồ sơ không tồn tại: {', '.join(unknown)[:100]}",
-                               {"field": "kind", "known": registry.kinds()})
+        raise ValidationFailed(
+            msg("Loại hồ sơ không tồn tại: {fields}", fields=", ".join(unknown)[:100]),
+            {"field": "kind", "known": registry.kinds()},
+        )
     return chosen
 
 

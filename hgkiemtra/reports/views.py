@@ -26,8 +26,10 @@ from hgkiemtra.reports import charts, exports, issued
 from hgkiemtra.reports.figures import Figure, Number, Report
 from hgkiemtra.reports.forms import IssueForm
 from hgkiemtra.reports.periods import current_quarter
+from hgkiemtra.reports.reading import read_report
 from hgkiemtra.reports.statistics import StatisticsFilter, build_report, parse_filter
 from hgkiemtra.reports.statistics import kind_title as statistics_kind_title
+from hgkiemtra.web.i18n import translate
 from hgkiemtra.web.login import current_actor
 
 bp = Blueprint("reports", __name__, template_folder=str(Path(__file__).parent / "templates"))
@@ -89,7 +91,7 @@ def statistics() -> tuple[str, int]:
     except ValidationFailed as exc:
         return render_template("reports/statistics.html", report=None, error=exc.message,
                                **context), 400
-    report = build_report(current_actor(), filters, today)
+    report, replica = read_report(lambda: build_report(current_actor(), filters, today))
     args = context["args"]
     org = issued.issuing_org(current_actor(), filters) if _has_single_org(filters) else None
     may_issue = org is not None and issued.can_issue(current_actor(), org) \
@@ -100,7 +102,7 @@ def statistics() -> tuple[str, int]:
         csv_url=url_for("reports.statistics_csv", **args),
         issue_form=IssueForm(formdata=None) if may_issue else None, issue_org=org,
         issued_list=issued.list_issued(current_actor(), org.id if org else None)[:5],
-        **context), 200
+        replica=replica, **context), 200
 
 
 def _has_single_org(filters: StatisticsFilter) -> bool:
@@ -115,14 +117,16 @@ def _download(body: bytes, mimetype: str, name: str) -> Response:
 @bp.get("/reports/statistics.xlsx")
 def statistics_xlsx() -> Response:
     today = local_today()
-    report = build_report(current_actor(), read_filters(today), today)
+    filters = read_filters(today)
+    report, _replica = read_report(lambda: build_report(current_actor(), filters, today))
     return _xlsx(report, f"thong-ke-{report.period.code}.xlsx")
 
 
 @bp.get("/reports/statistics.csv")
 def statistics_csv() -> Response:
     today = local_today()
-    report = build_report(current_actor(), read_filters(today), today)
+    filters = read_filters(today)
+    report, _replica = read_report(lambda: build_report(current_actor(), filters, today))
     return _csv(report, f"thong-ke-{report.period.code}.csv")
 
 
@@ -152,7 +156,7 @@ def issue() -> BaseResponse | tuple[str, int]:
     except ValidationFailed as exc:
         db.session.rollback()
         existing = (exc.details or {}).get("issued_report_id")
-        flash(exc.message, "error")
+        flash(translate(exc.message), "error")  # the session keeps text, not a Msg
         if existing:
             return redirect(url_for("reports.issued_report", issued_id=existing))
         return redirect(url_for("reports.statistics", **filter_args()))

@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from tests.conftest import TEST_SECRET_KEY, _admin_url
+from tests.conftest import TEST_SECRET_KEY, TEST_VAULT_KEY, _admin_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -57,13 +57,15 @@ def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
     from hgkiemtra import demo
     from hgkiemtra.app import create_app
     from hgkiemtra.core.db import db
+    from hgkiemtra.denunciations.vault import Vault
 
     instance = tmp_path_factory.mktemp("e2e-instance")
     app = create_app({"ENV": "testing", "DATABASE_URL": e2e_database,
-                      "SECRET_KEY": TEST_SECRET_KEY, "INSTANCE_DIR": str(instance)})
+                      "SECRET_KEY": TEST_SECRET_KEY, "VAULT_KEY": TEST_VAULT_KEY,
+                      "INSTANCE_DIR": str(instance)})
     with app.app_context():
         upgrade()
-        demo.load_demo()
+        demo.load_demo(vault=Vault.from_settings(app.config["SETTINGS"]))
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -47,7 +47,7 @@ def test_postgresql_round_trip(app, committed, storage_dir, empty_database, tmp_
     c = f.advance(w, f.case(w), f.FULL_PATH[:3])
     doc = documents.store_document(w.actor(w.inspector), c.id, filename="qd.pdf",
                                    stream=io.BytesIO(b"%PDF-1.4 quyet dinh"),
-                                   storage_dir=storage_dir, doc_type="decision")
+                                   storage=storage_dir, doc_type="decision")
     db.session.commit()
     archive = tmp_path / "backup.tar.gz"
     result = app.test_cli_runner().invoke(args=["backup", str(archive)])

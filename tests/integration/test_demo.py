@@ -22,6 +22,7 @@ from hgkiemtra.demo_data import DEMO_PASSWORD, DISTRICTS, member_seeds
 from hgkiemtra.people.models import Member, Organisation, RoleAssignment, User
 from hgkiemtra.people.service import find_organisation, find_user
 from tests import factories as f
+from tests.integration.demo_showcase_checks import check_showcase
 from workflows import registry
 from workflows.engine import Role
 
@@ -34,6 +35,11 @@ def totals() -> dict[str, int]:
     return {m.__name__: count(m) for m in (Organisation, Member, User, Case, CaseEvent)}
 
 
+def fingerprint() -> list[tuple[str, str, str, int]]:
+    rows = db.session.execute(sa.select(Case.kind, Case.state, Case.title, Case.event_count))
+    return sorted(tuple(row) for row in rows)
+
+
 def test_demo_covers_the_workflow_verifies_and_loads_once(committed: Flask) -> None:
     runner = committed.test_cli_runner()
     result = runner.invoke(args=["demo"])
@@ -41,10 +47,13 @@ def test_demo_covers_the_workflow_verifies_and_loads_once(committed: Flask) -> N
     assert DEMO_PASSWORD in result.stdout and "admin@hgkiemtra.vn" in result.stdout
 
     definition = registry.for_kind("inspection_violation")
-    states = set(db.session.scalars(sa.select(Case.state).distinct()))
+    inspections = Case.kind == "inspection_violation"
+    states = set(db.session.scalars(sa.select(Case.state).where(inspections).distinct()))
     assert states == {s.name for s in definition.states}
-    events = set(db.session.scalars(sa.select(CaseEvent.event).distinct()))
-    assert {e.name for e in definition.events} | {"open"} == events  # send_back included
+    events = set(db.session.scalars(
+        sa.select(CaseEvent.event).join(Case, Case.id == CaseEvent.case_id).where(inspections)
+        .distinct()))
+    assert {e.name for e in definition.events} | {"open"} <= events  # send_back included
     closings = set(db.session.scalars(
         sa.select(CaseEvent.event).where(CaseEvent.to_state == "closed")
     ))
@@ -58,10 +67,11 @@ def test_demo_covers_the_workflow_verifies_and_loads_once(committed: Flask) -> N
 
     hau_giang, can_tho = find_organisation("HG"), find_organisation("CT")
     assert hau_giang.valid_to is None and can_tho.valid_from == date(2025, 7, 1)
-    assert len(hau_giang.children) == 8 and not can_tho.children
+    # Eight districts and cities, and the province commission's own cell.
+    assert len(hau_giang.children) == 9 and not can_tho.children
     sizes = totals()
-    # The scenarios' cases plus those the demo programme opened (up to 5).
-    assert 150 <= sizes["Member"] <= 300 and 38 <= sizes["Case"] <= 55
+    # The scenarios' cases, those the demo programme opened (up to 5), the showcase's.
+    assert 150 <= sizes["Member"] <= 300 and 55 <= sizes["Case"] <= 75
     assert count(Member) > db.session.scalar(
         sa.select(sa.func.count()).where(Member.status == "probationary")
     ) > 0
@@ -75,6 +85,9 @@ def test_demo_covers_the_workflow_verifies_and_loads_once(committed: Flask) -> N
     ))
     assert overdue and overdue >= 1
     assert list(audit.iter_breaks()) == [] and audit.orphan_events() == []
+    contents = fingerprint()
+    check_showcase(committed)  # changes nothing it does not roll back
+    assert totals() == sizes and fingerprint() == contents
 
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "already loaded" in again.stdout
@@ -83,6 +96,7 @@ def test_demo_covers_the_workflow_verifies_and_loads_once(committed: Flask) -> N
     reset = runner.invoke(args=["demo", "--reset"])
     assert reset.exit_code == 0, reset.output
     assert totals() == sizes and list(audit.iter_breaks()) == []
+    assert fingerprint() == contents  # seeded: the same demo again
 
 
 def test_demo_refuses_a_database_holding_other_data(committed: Flask) -> None:

@@ -53,7 +53,8 @@ def site_admin_only() -> None:
 def flash_failure(exc: DomainError) -> None:
     """Roll back and show the service's reason on the next page."""
     db.session.rollback()
-    flash(exc.message, "error")
+    # Translated now: a flash travels in the session cookie as plain text, not as a Msg.
+    flash(translate(exc.message), "error")
 
 
 from hgkiemtra.admin.views import (  # noqa: E402, F401

@@ -15,6 +15,7 @@ from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.reminders import service as outbox
 from hgkiemtra.reminders.models import SinkMail
 from hgkiemtra.web.forms import PostOnlyForm
+from workflows.text import msg
 
 PER_PAGE = 50
 # A kept mail's HTML is shown as sent, sandboxed: no script, no request anywhere.
@@ -66,7 +67,7 @@ def sink_list() -> str:
 def _sink_mail(mail_id: int) -> SinkMail:
     mail = db.session.get(SinkMail, mail_id)
     if mail is None:
-        raise NotFound(f"Không có thư số {mail_id}")
+        raise NotFound(msg("Không có thư số {mail_id}", mail_id=mail_id))
     return mail
 
 

@@ -20,6 +20,7 @@ from hgkiemtra.reminders import policy
 from hgkiemtra.web.forms import PostOnlyForm
 from hgkiemtra.web.login import current_actor
 from workflows.reminders import DEFAULT_POLICIES, POLICY_ROLES
+from workflows.text import msg
 
 POLICY_ROLE_LABELS = {
     "leader": _l("Trưởng đoàn"),
@@ -70,7 +71,7 @@ def remove_calendar_override(day: str) -> Response:
     try:
         when = date.fromisoformat(day)
     except ValueError:
-        raise NotFound(f"Ngày không hợp lệ: {day}") from None
+        raise NotFound(msg("Ngày không hợp lệ: {day}", day=day)) from None
     if PostOnlyForm().validate_on_submit():
         try:
             overrides.remove_override(when)
@@ -109,7 +110,7 @@ def _policies_page(forms: dict[str, PolicyForm]) -> str:
 def set_reminder_policy(role: str) -> Response | tuple[str, int]:
     site_admin_only()
     if role not in POLICY_ROLES:
-        raise NotFound(f"Không có chính sách nhắc hạn cho vai trò '{role}'")
+        raise NotFound(msg("Không có chính sách nhắc hạn cho vai trò '{role}'", role=role))
     form = PolicyForm(prefix=role)
     if not form.validate_on_submit():
         return _policies_page({role: form}), 422

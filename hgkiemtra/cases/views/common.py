@@ -18,6 +18,7 @@ from hgkiemtra.core.errors import NotFound
 from hgkiemtra.people.models import Organisation
 from workflows import registry
 from workflows.engine import PHASE_LABELS_VI, PHASE_ORDER, Role
+from workflows.text import msg
 
 WRITER_ROLES = frozenset({Role.INSPECTOR, Role.MEMBER, Role.CHAIR})
 
@@ -25,7 +26,7 @@ WRITER_ROLES = frozenset({Role.INSPECTOR, Role.MEMBER, Role.CHAIR})
 def load_case(actor: Actor, case_id: int) -> Case:
     """The case, or NotFound (also when it lies outside the actor's scope)."""
     if case_id > INT32_MAX:
-        raise NotFound(f"Không tìm thấy hồ sơ {case_id}")
+        raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     return cases.get_case(actor, case_id)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import current_app, flash, redirect, send_file, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -22,10 +22,8 @@ from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.web.login import current_actor
 from hgkiemtra.web.security import DOWNLOAD_CSP
-
-
-def storage_dir() -> str:
-    return str(current_app.config["SETTINGS"].STORAGE_DIR)
+from hgkiemtra.web.storage import current_storage, send_stored
+from workflows.text import msg
 
 
 @bp.post("/cases/<int:case_id>/documents")
@@ -41,7 +39,7 @@ def upload(case_id: int) -> Response | tuple[str, int]:
             actor, case.id,
             filename=form.file.data.filename or "",
             stream=form.file.data.stream,
-            storage_dir=storage_dir(),
+            storage=current_storage(),
             doc_type=form.doc_type.data,
             max_bytes=max_upload_bytes(),
         )
@@ -59,17 +57,15 @@ def download(case_id: int, document_id: int) -> Response:
     actor = current_actor()
     case = load_case(actor, case_id)
     if document_id > INT32_MAX:
-        raise NotFound(f"Không tìm thấy tài liệu {document_id}")
-    document, path = docs.open_document(actor, document_id, storage_dir())
-    if document.case_id != case.id or not path.is_file():
-        raise NotFound(f"Không tìm thấy tài liệu {document_id}")
-    response = send_file(
-        path,
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-        max_age=0,
-    )
+        raise NotFound(msg("Không tìm thấy tài liệu {document_id}", document_id=document_id))
+    document = docs.find_document(actor, document_id)
+    storage = current_storage()
+    key = docs.document_key(document.sha256)
+    if document.case_id != case.id or not storage.exists(key):
+        raise NotFound(msg("Không tìm thấy tài liệu {document_id}", document_id=document_id))
+    # Streamed from the shared storage (a folder or a bucket), whichever node stored it.
+    response = send_stored(storage, key, mimetype=document.content_type,
+                           download_name=document.filename, size=document.size)
     digest = base64.b64encode(bytes.fromhex(document.sha256)).decode("ascii")
     response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP

@@ -31,6 +31,7 @@ from hgkiemtra.core.errors import (
 from hgkiemtra.web.i18n import translate
 from hgkiemtra.web.login import current_actor
 from workflows.engine import EventCheck, EventDef
+from workflows.text import msg
 
 Page = Response | tuple[str, int]
 
@@ -41,9 +42,9 @@ def event(case_id: int, event_name: str) -> Page:
     case = load_case(actor, case_id)
     event_def = cases.definition_of(case).event_map.get(event_name)
     if event_def is None:
-        raise NotFound(f"Quy trình không có bước '{event_name}'")
+        raise NotFound(msg("Quy trình không có bước '{event_name}'", event_name=event_name))
     if not actor.roles_for(case.organisation.path) & event_def.roles:
-        raise PermissionDenied("Vai trò của bạn không được thực hiện bước này")
+        raise PermissionDenied(msg("Vai trò của bạn không được thực hiện bước này"))
     if request.method == "GET":
         return _show_form(actor, case, event_def)
     return _submit(actor, case, event_def)

@@ -26,6 +26,7 @@ from hgkiemtra.web.forms import options
 from hgkiemtra.web.i18n import translate
 from hgkiemtra.web.login import current_actor
 from workflows import registry
+from workflows.text import msg
 
 Page = Response | tuple[str, int]
 
@@ -42,7 +43,7 @@ def new_case() -> Page:
     actor = current_actor()
     orgs = opener_orgs(actor)
     if not orgs:
-        raise PermissionDenied("Vai trò của bạn không được lập hồ sơ")
+        raise PermissionDenied(msg("Vai trò của bạn không được lập hồ sơ"))
     source = request.form if request.method == "POST" else request.args
     start = CaseStartForm(source)
     start.kind.choices = options((k, translate(t)) for k, t in kind_choices())
@@ -101,6 +102,7 @@ def _open(actor: Actor, form: NewCaseForm, intake: DenouncerForm | None) -> Resp
             subject_type=form.subject_type.data,
             subject_id=int(form.subject_id.data),
             summary=(form.summary.data or "").strip(),
+            anchor_on=form.anchor_on.data,
             team=[cases.TeamSeat(user_id, role) for user_id, role in form.team()],
         )
         record_intake(actor, case, intake)

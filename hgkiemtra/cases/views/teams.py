@@ -27,6 +27,7 @@ from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import DomainError, PermissionDenied
 from hgkiemtra.people.queries import members_below
 from hgkiemtra.web.login import current_actor
+from workflows.text import msg
 
 Page = Response | tuple[str, int]
 MEMBER_CHOICES_MAX = 300
@@ -93,8 +94,8 @@ def declaration(case_id: int) -> Page:
     case = load_case(actor, case_id)
     panel = team_panel(actor, case, DeclarationForm() if request.method == "POST" else None)
     if panel.form is None:
-        raise PermissionDenied("Chỉ thành viên đoàn kiểm tra của hồ sơ mới khai báo xung đột "
-                               "lợi ích")
+        raise PermissionDenied(msg("Chỉ thành viên đoàn kiểm tra của hồ sơ mới khai báo xung đột "
+                                   "lợi ích"))
     if request.method == "GET":
         return render_template("cases/declaration.html", case=case, team=panel), 200
     if panel.form.validate_on_submit():

@@ -40,6 +40,7 @@ from workflows import ballots, discipline
 from workflows.ballots import VOTE_BASE_FIELDS, is_ballot_event
 from workflows.engine import EventDef
 from workflows.guards import forms_for
+from workflows.text import msg
 
 Page = Response | tuple[str, int]
 MEETING_FIELDS = ("voted_on", "body_kind", "body_level", "body_can_admit_members")
@@ -52,7 +53,7 @@ def vote(case_id: int) -> Page:
     case = load_case(actor, case_id)
     event_def, is_open = _ballot_event(case)
     if not actor.roles_for(case.organisation.path) & event_def.roles:
-        raise PermissionDenied("Vai trò của bạn không được ghi nhận kết quả biểu quyết")
+        raise PermissionDenied(msg("Vai trò của bạn không được ghi nhận kết quả biểu quyết"))
     if request.method == "GET":
         if not is_open:
             flash(_("Hồ sơ không ở bước biểu quyết: không có kết quả nào để ghi nhận."),
@@ -81,7 +82,7 @@ def _ballot_event(case: Case) -> tuple[EventDef, bool]:
         return current, True
     found = next((e for e in definition.events if is_ballot_event(e)), None)
     if found is None:
-        raise NotFound("Quy trình của hồ sơ này không có bước biểu quyết")
+        raise NotFound(msg("Quy trình của hồ sơ này không có bước biểu quyết"))
     return found, False
 
 

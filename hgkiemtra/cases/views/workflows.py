@@ -8,6 +8,7 @@ from hgkiemtra.cases import diagrams
 from hgkiemtra.cases.views import bp
 from hgkiemtra.core.errors import NotFound
 from workflows import registry
+from workflows.text import msg
 
 
 @bp.get("/workflows")
@@ -20,7 +21,9 @@ def workflow(name: str, version: int) -> str:
     try:
         definition = registry.get(name, version)
     except registry.UnknownWorkflow:
-        raise NotFound(f"Không có quy trình {name} phiên bản {version}") from None
+        raise NotFound(
+            msg("Không có quy trình {name} phiên bản {version}", name=name, version=version)
+        ) from None
     others = [d for d in registry.all_definitions() if d.name == name and d.version != version]
     return render_template(
         "cases/workflow.html",
