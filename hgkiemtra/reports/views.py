@@ -100,6 +100,7 @@ def statistics() -> tuple[str, int]:
         "reports/statistics.html", report=report, error=None,
         xlsx_url=url_for("reports.statistics_xlsx", **args),
         csv_url=url_for("reports.statistics_csv", **args),
+        background_url=url_for("exports.start_report_export", **args),
         issue_form=IssueForm(formdata=None) if may_issue else None, issue_org=org,
         issued_list=issued.list_issued(current_actor(), org.id if org else None)[:5],
         replica=replica, **context), 200

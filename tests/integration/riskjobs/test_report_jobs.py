@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -53,3 +55,17 @@ def test_report_jobs_check_their_filters_then_and_at_run_time(ui, w, session):
     assert tasks.run_export(job.id) == "failed"
     failed = db.session.get(ExportJob, job.id, populate_existing=True)
     assert "Không tìm thấy tổ chức đảng" in failed.error
+
+
+def test_the_statistics_page_offers_the_background_export_of_what_it_shows(ui, w, make_case):
+    make_case("Hồ sơ trong kỳ")
+    ui.sign_in(w.chair)
+    page = text(ui.get(f"/reports/statistics?period=2026&org={w.district.id}"))
+    action = re.search(r'<form method="post" action="(/exports/reports\?[^"]+)"', page)
+    assert action, "no background export form on the statistics page"
+    response = ui.post(html.unescape(action.group(1)), {"format": "xlsx"},
+                       form_page=f"/reports/statistics?period=2026&org={w.district.id}")
+    assert response.status_code == 302
+    job = _only_job()
+    assert job.kind == "report_xlsx"
+    assert job.params["period"] == "2026" and job.params["org"] == str(w.district.id)
