@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 
 from bench import scale_data as d
-from bench.common import conninfo, database_name, migrate, scratch_database
+from bench.common import SECRET, conninfo, database_name, migrate, scratch_database
 
 CHUNK = 5000
 BENCH_PASSWORD = "Bench-mật-khẩu-2026"  # every generated user's (pages bench logs in)
@@ -41,7 +41,8 @@ COLUMNS = {
     "role_assignments": "id, user_id, role, org_id",
     "cases": "id, kind, title, summary, search_text, workflow_name, workflow_version, state, "
              "phase, version, event_count, subject_type, subject_member_id, subject_org_id, "
-             "org_id, data, opened_on, closed_on, created_by_id, created_at, updated_at",
+             "org_id, data, opened_on, closed_on, created_by_id, created_at, updated_at, "
+             "audit_seal",
     "case_team_members": "case_id, user_id, team_role",
     "case_events": "case_id, seq, event, from_state, to_state, actor_id, actor_label, "
                    "occurred_at, note, data, prev_hash, hash",
@@ -106,9 +107,20 @@ def _people(conn: psycopg.Connection[Any], ids: dict[str, int], rng: random.Rand
 _PEOPLE: d.People | None = None
 
 
-def _init(people: d.People) -> None:
+def _init(people: d.People, seal_key: tuple[str, str]) -> None:
+    """A chunk maker's state: the people, and the key the case rows are sealed with."""
+    from hgkiemtra.cases.audit import configure_seal
+
     global _PEOPLE
     _PEOPLE = people
+    configure_seal(*seal_key)
+
+
+def seal_key() -> tuple[str, str]:
+    """(audit key, secret key) as the benchmarks' app has them (bench.common.app_for):
+    HGKIEMTRA_AUDIT_KEY when set, else the benchmarks' secret. A data set loaded
+    for another app is resealed with its key by `hgkiemtra audit seal`."""
+    return os.environ.get("HGKIEMTRA_AUDIT_KEY", ""), SECRET
 
 
 def _make(job: tuple[int, int, int, datetime]) -> d.Chunk:
@@ -121,11 +133,11 @@ def _chunks(people: d.People, jobs: list[tuple[int, int, int, datetime]],
             processes: int | None) -> Iterator[d.Chunk]:
     """The chunks in order, made in worker processes (``processes=0``: here)."""
     if processes == 0:
-        _init(people)
+        _init(people, seal_key())
         yield from map(_make, jobs)
         return
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes or os.cpu_count() or 1, _init, (people,)) as pool:
+    with ctx.Pool(processes or os.cpu_count() or 1, _init, (people, seal_key())) as pool:
         yield from pool.imap(_make, jobs)
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from hgkiemtra.cases.audit import GENESIS, event_hash
+from hgkiemtra.cases.audit import GENESIS, event_hash, seal_for
 from hgkiemtra.core.text import search_key
 from workflows import registry
 from workflows.calendar import Unit, WorkingCalendar
@@ -233,7 +233,7 @@ def _one_case(rng: random.Random, people: People, case_id: int, kind: str, now: 
         case_id, kind, title, "", search_key(title, subject_name), definition.name,
         definition.version, state, state_def.phase.value, len(events), len(events),
         subject["type"], subject_member, subject_org, org.id, "{}", opened_on, closed_on,
-        leader, opened_at, at))
+        leader, opened_at, at, seal_for(case_id, len(events), state, prev)))
     for user_id, role in ((leader, "leader"), (directing, "directing")):
         out.team.append(line(case_id, user_id, role))
     if not state_def.is_final:
