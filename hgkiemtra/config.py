@@ -33,7 +33,7 @@ class Settings:
     REDIS_URL: str = ""  # empty: embedded broker (SQLite), no server needed
     SECRET_KEY: str = DEFAULT_SECRET_KEY
     # Key of the audit seal (cases/audit.py); empty: derived from SECRET_KEY.
-    # Changing it (or the secret key when this is empty) needs `hgkiemtra audit reseal`.
+    # Changing it (or the secret key when this is empty) needs `hgkiemtra audit seal --reseal`.
     AUDIT_KEY: str = ""
     BASE_URL: str = "http://127.0.0.1:5000"
     STORAGE_DIR: str = ""  # empty: instance/storage
