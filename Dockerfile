@@ -6,7 +6,9 @@ COPY pyproject.toml README.md ./
 COPY hgkiemtra ./hgkiemtra
 COPY workflows ./workflows
 COPY migrations ./migrations
-RUN pip install --no-cache-dir .
+# Editable: the package stays in /app beside migrations/, where `hgkiemtra db upgrade`
+# looks for them (a plain install would copy the package into site-packages alone).
+RUN pip install --no-cache-dir -e .
 RUN useradd --system --home /app hgkiemtra && mkdir -p /data && chown hgkiemtra /data
 USER hgkiemtra
 ENV HGKIEMTRA_INSTANCE_DIR=/data HGKIEMTRA_STORAGE_DIR=/data/storage
