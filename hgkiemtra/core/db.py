@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +23,28 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+log = logging.getLogger(__name__)
+
+
+class AppSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy whose end-of-request clean-up survives a lost database.
+
+    The response is already made when the session is removed; if the server
+    died meanwhile, the rollback on return fails. Raising then would turn an
+    answered request (a 503 or even a committed 200) into a 500, so the error
+    is logged, the session dropped, and the broken connection left to the
+    pool, which has invalidated it."""
+
+    def _teardown_session(self, exc: BaseException | None) -> None:
+        try:
+            self.session.remove()
+        except sa.exc.DBAPIError as error:
+            log.warning("database connection lost while ending the request: %s",
+                        type(error.orig).__name__)
+            self.session.registry.clear()
+
+
+db = AppSQLAlchemy(model_class=Base)
 
 
 def utcnow() -> datetime:
