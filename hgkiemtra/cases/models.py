@@ -49,6 +49,10 @@ class Case(db.Model):
     # HMAC over (id, event_count, state, newest event hash) with a key the
     # database does not hold: pins the head of the audit chain (cases/audit.py).
     audit_seal: Mapped[str | None] = mapped_column(sa.String(64))
+    # The newest event's hash, kept with the row so the next event chains on
+    # it without reading the events table (None on rows written behind the
+    # app's back: the next event then reads it from the events table).
+    head_hash: Mapped[str | None] = mapped_column(sa.String(64))
     subject_type: Mapped[str] = mapped_column(sa.String(20))
     subject_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"), index=True)
     subject_org_id: Mapped[int | None] = mapped_column(
@@ -68,8 +72,10 @@ class Case(db.Model):
     subject_org: Mapped[Organisation | None] = relationship(
         foreign_keys=[subject_org_id], lazy="joined"
     )
+    # Loaded on use, not with every case: a reload of the row after a commit
+    # stays one query; fire_event joins the team in its one load.
     team: Mapped[list[CaseTeamMember]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="case", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -81,6 +87,18 @@ class Case(db.Model):
             name="subject_present",
         ),
         sa.Index("ix_cases_org_id_phase", "org_id", "phase"),
+        # Keyset pages of the case list and the dashboard panels (c3d5e7f92d33).
+        sa.Index("ix_cases_updated_at_id", "updated_at", "id"),
+        sa.Index("ix_cases_opened_on_id", "opened_on", "id"),
+        sa.Index("ix_cases_title_id", "title", "id"),
+        sa.Index("ix_cases_state_updated_at", "state", "updated_at", "id"),
+        sa.Index("ix_cases_phase_updated_at", "phase", "updated_at", "id"),
+        sa.Index("ix_cases_search_text_trgm", "search_text", postgresql_using="gin",
+                 postgresql_ops={"search_text": "gin_trgm_ops"}),
+        # Dashboard counts of open cases by phase over a scope, from the index alone.
+        sa.Index("ix_cases_open_phase_org", "phase", "org_id", "id",
+                 postgresql_where=sa.text("phase <> 'closed'"),
+                 sqlite_where=sa.text("phase <> 'closed'")),
     )
 
     @property

@@ -15,11 +15,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.cases import audit, conflicts, links
 from hgkiemtra.cases.models import Case, CaseEvent, CaseTeamMember
+from hgkiemtra.core import config_cache
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import (
     GuardFailed,
@@ -34,6 +37,7 @@ from hgkiemtra.core.text import search_key
 from hgkiemtra.deadlines import service as deadlines
 from hgkiemtra.denunciations.service import refuse_assignment
 from hgkiemtra.people.models import Member, Organisation, User
+from hgkiemtra.reminders import planning as reminder_planning
 from workflows import registry
 from workflows.engine import (
     EventCheck,
@@ -298,13 +302,20 @@ def fire_event(
     now = now or utcnow()
     today = local_today(now)
     data = dict(data or {})
-    case = db.session.get(Case, case_id, populate_existing=True)
+    case, config_token, chairs = _load_for_fire(case_id)
     if case is None:
         raise NotFound(msg("Không tìm thấy hồ sơ {case_id}", case_id=case_id))
     if not actor.can_see(case.organisation.path):
         raise PermissionDenied(msg("Hồ sơ nằm ngoài phạm vi của bạn"))
     if case.version != expected_version:
         raise _conflict(case)
+    with config_cache.using(config_token):
+        return _advance(actor, case, event, expected_version=expected_version, note=note,
+                        data=data, now=now, today=today, chairs=chairs)
+
+
+def _advance(actor: Actor, case: Case, event: str, *, expected_version: int, note: str,
+             data: dict[str, Any], now: datetime, today: date, chairs: list[int]) -> Case:
     definition = definition_of(case)
     check = _check_event(actor, case, definition, event, data, note, today)
     if not check.allowed:
@@ -319,7 +330,7 @@ def fire_event(
     except TransitionNotAllowed as exc:
         raise TransitionRejected(reason_of(exc)) from None
     from_state = case.state
-    prev_hash = audit.last_hash(case.id, case.event_count)
+    prev_hash = audit.head_of(case)
     state_def = definition.state(new_state)
     try:
         # Autoflush may send the guarded UPDATE early: keep it inside the try.
@@ -343,7 +354,7 @@ def fire_event(
             prev_hash=prev_hash,
         )
         deadlines.close_open_deadlines(case, now, "met")
-        deadlines.plan_deadlines(case, state_def, today, data, now=now)
+        deadlines.plan_deadlines(case, state_def, today, data, now=now, chairs=chairs)
         _notify_team(case, actor, event, from_state)
         db.session.flush()
         if spawns:
@@ -356,6 +367,27 @@ def fire_event(
             {"expected_version": expected_version},
         ) from None
     return case
+
+
+def _load_for_fire(case_id: int) -> tuple[Case | None, int | None, list[int]]:
+    """The case as the database holds it now, with its organisation, subject
+    and team (and the team's users, without their roles), the settings token
+    (``core.config_cache``) and the chairs its reminders go to, in one query."""
+    loaded = db.session.identity_map.get(identity_key(Case, case_id))
+    if loaded is not None:
+        # Reread the row (not populate_existing: that would also reset the
+        # roles of team members already loaded, e.g. the actor's own).
+        db.session.flush()
+        db.session.expire(loaded)
+    query = (
+        sa.select(Case, config_cache.token_column(), reminder_planning.chairs_column(Case.org_id))
+        .where(Case.id == case_id)
+        .options(joinedload(Case.team).joinedload(CaseTeamMember.user).lazyload(User.roles))
+    )
+    row = db.session.execute(query).unique().first()
+    if row is None:
+        return None, None, []
+    return row[0], row[1], reminder_planning.nearest_chairs(row[2])
 
 
 def preview_event(

@@ -15,6 +15,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from hgkiemtra.auth.permissions import Actor
+from hgkiemtra.core import config_cache
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hgkiemtra.deadlines.models import RuleParameter
@@ -70,13 +71,7 @@ def terms_for(definition: WorkflowDefinition, rule: DeadlineRule, anchor_on: dat
     rule_set = rule_set_of(definition, anchor_on)
     in_force = f" Bộ quy định áp dụng: {rule_set.name}." if rule_set else ""
     if rule_set is not None:
-        parameter = db.session.scalar(
-            sa.select(RuleParameter).where(
-                RuleParameter.workflow_name == definition.name,
-                RuleParameter.rule == rule.name,
-                RuleParameter.rule_set == rule_set.key,
-            )
-        )
+        parameter = _parameters().get((definition.name, rule.name, rule_set.key))
         if parameter is not None:
             citation = f"{parameter.citation or rule.citation} (quản trị viên đặt).{in_force}"
             return Terms(parameter.amount, Unit(parameter.unit), citation,
@@ -84,6 +79,29 @@ def terms_for(definition: WorkflowDefinition, rule: DeadlineRule, anchor_on: dat
     amount, unit = rule.terms(rule_set.key if rule_set else None)
     source = "rule_set" if rule_set and rule_set.key in rule.by_rule_set else "default"
     return Terms(amount, unit, rule.citation + in_force, rule.is_confirmed, rule_set, source)
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    amount: int
+    unit: str
+    citation: str
+    is_confirmed: bool
+
+
+def _parameters() -> dict[tuple[str, str, str], _Parameter]:
+    """Every admin-set value by (workflow, rule, rule set): a handful of rows,
+    cached per process between transitions (``core.config_cache``)."""
+    return config_cache.cached("rule_parameters", _load_parameters)
+
+
+def _load_parameters() -> dict[tuple[str, str, str], _Parameter]:
+    rows = db.session.execute(sa.select(
+        RuleParameter.workflow_name, RuleParameter.rule, RuleParameter.rule_set,
+        RuleParameter.amount, RuleParameter.unit, RuleParameter.citation,
+        RuleParameter.is_confirmed))
+    return {(r.workflow_name, r.rule, r.rule_set):
+            _Parameter(r.amount, r.unit, r.citation, r.is_confirmed) for r in rows}
 
 
 def _find_rule(workflow_name: str, rule_name: str) -> DeadlineRule:

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from hgkiemtra.cases.models import Case, CaseTeamMember
+from hgkiemtra.core import config_cache
 from hgkiemtra.core.db import db
 from hgkiemtra.core.outbox import insert_ignoring_duplicates
 from hgkiemtra.deadlines.models import Deadline
@@ -47,6 +50,10 @@ class Wanted:
 
 def policies() -> dict[str, Policy]:
     """The stored policy per role; the defaults for roles with no row."""
+    return dict(config_cache.cached("reminder_policies", _load_policies))
+
+
+def _load_policies() -> dict[str, Policy]:
     found = dict(DEFAULT_POLICIES)
     for row in db.session.scalars(sa.select(ReminderPolicy)):
         found[row.role] = policy_of(row)
@@ -67,6 +74,10 @@ def _calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
 
 
 def team_recipients(case: Case) -> list[tuple[int, str]]:
+    if "team" in case.__dict__:
+        # Already loaded with its users (fire_event joins them): no query.
+        seats = sorted(case.team, key=lambda s: s.id or 0)
+        return [(s.user_id, s.team_role) for s in seats if s.user.is_active]
     rows = db.session.execute(
         sa.select(CaseTeamMember.user_id, CaseTeamMember.team_role)
         .join(User, User.id == CaseTeamMember.user_id)
@@ -93,10 +104,44 @@ def chair_recipients(org_path: str) -> list[int]:
     return sorted({r.user_id for r in rows if len(r.path) == nearest})
 
 
+def chairs_column(case_org_id: sa.ColumnElement[int]) -> sa.ScalarSelect[Any]:
+    """The active chairs at or above the case's organisation as one string
+    ('user_id:depth,...', ``nearest_chairs`` reads it): a column for the query
+    that loads the case, so planning reminders needs no query of its own."""
+    org, case_org = aliased(Organisation), aliased(Organisation)
+    entry = (sa.cast(RoleAssignment.user_id, sa.String) + ":"
+             + sa.cast(sa.func.length(org.path), sa.String))
+    return (
+        sa.select(sa.func.aggregate_strings(entry, ","))
+        .select_from(RoleAssignment)
+        .join(org, org.id == RoleAssignment.org_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .join(case_org, case_org.id == case_org_id)
+        .where(RoleAssignment.role == CHAIR_ROLE, User.is_active.is_(True),
+               case_org.path.startswith(org.path))
+        .scalar_subquery()
+    )
+
+
+def nearest_chairs(value: str | None) -> list[int]:
+    """``chair_recipients`` from a ``chairs_column`` value."""
+    pairs = [tuple(int(n) for n in item.split(":")) for item in (value or "").split(",") if item]
+    if not pairs:
+        return []
+    nearest = max(depth for _, depth in pairs)
+    return sorted({user_id for user_id, depth in pairs if depth == nearest})
+
+
 def wanted(deadline: Deadline, case: Case, policy_map: dict[str, Policy],
            calendar: WorkingCalendar, now: datetime) -> dict[Key, Wanted]:
     recipients = team_recipients(case)
     recipients += [(user_id, CHAIR_ROLE) for user_id in chair_recipients(case.organisation.path)]
+    return _wanted_for(deadline, recipients, policy_map, calendar, now)
+
+
+def _wanted_for(deadline: Deadline, recipients: list[tuple[int, str]],
+                policy_map: dict[str, Policy], calendar: WorkingCalendar,
+                now: datetime) -> dict[Key, Wanted]:
     found: dict[Key, Wanted] = {}
     for user_id, role in recipients:
         policy = policy_map.get(role, DEFAULT_POLICIES.get(role, Policy()))
@@ -152,6 +197,44 @@ def cancel_for_deadline(deadline_id: int, reason: str) -> int:
         .execution_options(synchronize_session="fetch")
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def cancel_statement(deadline_ids: sa.Select[Any], reason: str) -> sa.Update:
+    """A Core UPDATE cancelling the planned reminders of ``deadline_ids`` (a
+    subquery); the caller expires loaded rows (``expire_loaded``)."""
+    table = Reminder.__table__
+    return (sa.update(table)
+            .where(table.c.deadline_id.in_(deadline_ids), table.c.status == "planned")
+            .values(status="cancelled", cancel_reason=reason[:40]))
+
+
+def expire_loaded(case_id: int) -> None:
+    """Forget what the session holds of the deadlines and reminders of a case
+    after a Core UPDATE changed them behind the identity map."""
+    session = db.session()
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Deadline | Reminder) and obj.case_id == case_id:
+            session.expire(obj)
+
+
+def plan_new_deadlines(case: Case, deadlines: list[Deadline], now: datetime,
+                       calendar: WorkingCalendar, chairs: list[int] | None = None) -> None:
+    """Plan the reminders of deadlines just stored: nothing to reconcile, so
+    the recipients and the policies are read once and every row goes out in
+    one INSERT. ``chairs``: ``chair_recipients`` when the caller has them."""
+    if not deadlines:
+        return
+    if chairs is None:
+        chairs = chair_recipients(case.organisation.path)
+    recipients = team_recipients(case) + [(user_id, CHAIR_ROLE) for user_id in chairs]
+    policy_map = policies()
+    for deadline in deadlines:
+        if deadline.status != "open" or deadline.paused_since is not None:
+            continue
+        want = _wanted_for(deadline, recipients, policy_map, calendar, now)
+        db.session.add_all(_new_row(deadline, item) for item in want.values()
+                           if item.slot.at > now)
+    db.session.flush()
 
 
 def open_deadlines_of(case_ids: Iterable[int] | None = None,
