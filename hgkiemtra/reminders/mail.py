@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -175,12 +176,80 @@ class SmtpTransport:
     timeout: float = SMTP_TIMEOUT
 
     def send(self, mail: Mail) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+        with self.connect() as smtp:
+            smtp.send_message(to_email(mail, self.mail_from))
+
+    def connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.starttls:
                 smtp.starttls()
             if self.user:
                 smtp.login(self.user, self.password)
-            smtp.send_message(to_email(mail, self.mail_from))
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+
+class SmtpConnection:
+    """One SMTP connection reused for many mails (see ``connected``).
+
+    A connection the server dropped while idle is reopened and the mail tried
+    once more on the new one; after any other failure the connection is
+    closed (its state is unknown) and the next mail opens a fresh one.
+    """
+
+    def __init__(self, transport: SmtpTransport) -> None:
+        self.transport = transport
+        self.smtp: smtplib.SMTP | None = None
+        self.opened = 0
+
+    def send(self, mail: Mail) -> None:
+        email = to_email(mail, self.transport.mail_from)
+        reused = self.smtp is not None
+        try:
+            self._open().send_message(email)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not reused:
+                raise
+            self._open().send_message(email)
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code in (421, 451):  # the server may drop us next: start afresh
+                self.close()
+            raise
+        except Exception:
+            self.close()
+            raise
+
+    def _open(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            self.smtp = self.transport.connect()
+            self.opened += 1
+        return self.smtp
+
+    def close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+
+@contextmanager
+def connected(mailer: Mailer) -> Iterator[Mailer]:
+    """The mailer with one SMTP connection kept open for the whole block
+    (the sink and other transports are used as they are)."""
+    if not isinstance(mailer.transport, SmtpTransport):
+        yield mailer
+        return
+    connection = SmtpConnection(mailer.transport)
+    try:
+        yield Mailer(transport=connection, base_url=mailer.base_url)
+    finally:
+        connection.close()
 
 
 def to_email(mail: Mail, mail_from: str) -> EmailMessage:

@@ -12,28 +12,36 @@ After downtime, every missed reminder is still due; of several due together
 for the same deadline, recipient and role only the latest is sent (the
 others are cancelled as superseded), so a long outage yields one catch-up
 mail per deadline and person, not a burst.
+
+A batch is set-based: the rows are read as plain tuples, decided in Python,
+and written back with a handful of statements per batch (cancel, outbox
+insert, mark queued, next repeats), whatever the batch size. The selection
+is two index range scans on ``ix_reminders_planned_due_at`` (due now; due
+before the digest horizon for digest users) rather than one ``OR`` across
+the users table, which would walk every planned reminder.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from hgkiemtra.core.db import db
-from hgkiemtra.core.outbox import add_message_once
+from hgkiemtra.core.outbox import OutboxMessage, add_message_once
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import User
-from hgkiemtra.reminders import planning
+from hgkiemtra.reminders import bulk
 from hgkiemtra.reminders.models import Reminder
 from workflows.reminders import ReminderKind, digest_horizon, local_day
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 2000
 MAIL_KIND = {
     ReminderKind.BEFORE.value: "deadline_reminder",
     ReminderKind.ON_DAY.value: "deadline_reminder",
@@ -42,61 +50,83 @@ MAIL_KIND = {
 }
 REPEATING = {ReminderKind.OVERDUE.value, ReminderKind.ESCALATION.value}
 Group = tuple[int, int, str]  # deadline, recipient, role
+COLUMNS = (Reminder.id, Reminder.deadline_id, Reminder.case_id, Reminder.recipient_id,
+           Reminder.role, Reminder.kind, Reminder.offset_days, Reminder.due_on, Reminder.due_at)
 
 
-def outbox_key(reminder: Reminder) -> str:
+def outbox_key(reminder: Any) -> str:
     return (f"reminder:{reminder.case_id}:{reminder.deadline_id}:{reminder.kind}:"
             f"{reminder.offset_days}:{reminder.recipient_id}:{reminder.due_on.isoformat()}")
 
 
-def _due_clause(now: datetime, horizon: datetime | None) -> sa.ColumnElement[bool]:
-    due = Reminder.due_at <= now
-    if horizon is None:
-        return due
-    return sa.or_(due, sa.and_(User.reminder_mode == "digest", Reminder.due_at < horizon))
+def select_due(now: datetime, horizon: datetime | None, limit: int) -> list[Any]:
+    """Planned reminders due now, then (after the digest time) those of digest
+    users due before the horizon; locked, oldest first, at most ``limit``."""
+    base = (sa.select(*COLUMNS).where(Reminder.status == "planned")
+            .order_by(Reminder.due_at, Reminder.id)
+            .with_for_update(skip_locked=True, of=Reminder))
+    rows = list(db.session.execute(base.where(Reminder.due_at <= now).limit(limit)))
+    if horizon is not None and len(rows) < limit:
+        digest_users = sa.select(User.id).where(User.reminder_mode == "digest")
+        rows += db.session.execute(
+            base.where(Reminder.due_at > now, Reminder.due_at < horizon,
+                       Reminder.recipient_id.in_(digest_users))
+            .limit(limit - len(rows)))
+    return rows
 
 
-def queue_due(now: datetime, limit: int = BATCH) -> int:
+def queue_due(now: datetime, limit: int = BATCH,
+              context: bulk.RepeatContext | None = None) -> int:
     """One batch: due planned reminders -> outbox rows (or digest items). Flushes;
     the caller commits. Returns how many reminders the batch handled."""
     horizon = digest_horizon(now)
-    rows = list(db.session.scalars(
-        sa.select(Reminder)
-        .join(User, User.id == Reminder.recipient_id)
-        .where(Reminder.status == "planned", _due_clause(now, horizon))
-        .order_by(Reminder.due_at, Reminder.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Reminder)
-    ))
+    rows = select_due(now, horizon, limit)
     if not rows:
         return 0
-    users = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_({r.recipient_id for r in rows})))}
-    deadlines = {d.id: d for d in db.session.scalars(
-        sa.select(Deadline).where(Deadline.id.in_({r.deadline_id for r in rows})))}
+    users = {u.id: u for u in db.session.execute(
+        sa.select(User.id, User.is_active, User.reminder_mode)
+        .where(User.id.in_({r.recipient_id for r in rows})))}
+    deadlines = {d.id: d for d in db.session.execute(
+        sa.select(Deadline.id, Deadline.case_id, Deadline.status, Deadline.paused_since,
+                  Deadline.due_on)
+        .where(Deadline.id.in_({r.deadline_id for r in rows})))}
     latest = _latest_due(rows, users, now, horizon)
-    calendar, policy_map = planning._calendar(None), planning.policies()
+    stale, superseded, mails, digest, repeats = [], [], [], [], []
     for row in rows:
         deadline, user = deadlines[row.deadline_id], users[row.recipient_id]
         if not _still_wanted(row, deadline, user):
-            row.status, row.cancel_reason = "cancelled", "stale"
-            continue
-        if (row.due_at, row.id) < latest[(row.deadline_id, row.recipient_id, row.role)]:
-            row.status, row.cancel_reason = "cancelled", "superseded"
-            continue
-        _queue(row, user, now)
-        if row.kind in REPEATING:
-            planning.plan_next_repeat(row, deadline, now, calendar, policy_map)
-    db.session.flush()
+            stale.append(row.id)
+        elif (row.due_at, row.id) < latest[(row.deadline_id, row.recipient_id, row.role)]:
+            superseded.append(row.id)
+        else:
+            (digest if user.reminder_mode == "digest" else mails).append(row)
+            if row.kind in REPEATING:
+                repeats.append(row)
+    bulk.cancel(stale, "stale")
+    bulk.cancel(superseded, "superseded")
+    write_outbox_rows(mails)
+    bulk.mark_queued([(r.id, outbox_key(r)) for r in mails] + [(r.id, None) for r in digest],
+                     now)
+    bulk.plan_next_repeats(repeats, deadlines, now, context)
     return len(rows)
 
 
-def _still_wanted(row: Reminder, deadline: Deadline, user: User) -> bool:
+def write_outbox_rows(rows: Sequence[Any]) -> None:
+    """One outbox row per reminder, skipping keys already written."""
+    bulk.insert_ignoring_duplicates(OutboxMessage.__table__, [{
+        "key": outbox_key(r), "kind": MAIL_KIND[r.kind], "recipient_id": r.recipient_id,
+        "case_id": r.case_id, "payload": {
+            "reminder_id": r.id, "deadline_id": r.deadline_id, "kind": r.kind,
+            "offset_days": r.offset_days, "due_on": r.due_on.isoformat(), "role": r.role},
+    } for r in rows], ["key"])
+
+
+def _still_wanted(row: Any, deadline: Any, user: Any) -> bool:
     return (deadline.status == "open" and deadline.paused_since is None
             and deadline.due_on == row.due_on and user.is_active)
 
 
-def _latest_due(rows: list[Reminder], users: dict[int, User], now: datetime,
+def _latest_due(rows: list[Any], users: dict[int, Any], now: datetime,
                 horizon: datetime | None) -> dict[Group, tuple[datetime, int]]:
     """Per deadline, recipient and role: the latest reminder due now, looking
     at every planned row (also those another tick has locked)."""
@@ -118,18 +148,6 @@ def _latest_due(rows: list[Reminder], users: dict[int, User], now: datetime,
         group = (item.deadline_id, item.recipient_id, item.role)
         latest[group] = max(latest.get(group, (item.due_at, item.id)), (item.due_at, item.id))
     return latest
-
-
-def _queue(row: Reminder, user: User, now: datetime) -> None:
-    row.status, row.queued_at = "queued", now
-    if user.reminder_mode == "digest":
-        return  # waits for write_digests
-    key = outbox_key(row)
-    add_message_once(key, MAIL_KIND[row.kind], {
-        "reminder_id": row.id, "deadline_id": row.deadline_id, "kind": row.kind,
-        "offset_days": row.offset_days, "due_on": row.due_on.isoformat(), "role": row.role,
-    }, recipient_id=row.recipient_id, case_id=row.case_id)
-    row.outbox_key = key
 
 
 def write_digests(now: datetime) -> int:
@@ -183,9 +201,9 @@ def _collapse(items: list[Reminder]) -> list[Reminder]:
 
 def run(now: datetime, limit: int = BATCH, max_batches: int = 50) -> dict[str, int]:
     """Everything the tick does for reminders, committing after each batch."""
-    handled = 0
+    handled, context = 0, bulk.RepeatContext()
     for _ in range(max_batches):
-        count = queue_due(now, limit)
+        count = queue_due(now, limit, context)
         db.session.commit()
         handled += count
         if count < limit:

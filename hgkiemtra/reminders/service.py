@@ -1,4 +1,5 @@
-"""Delivering outbox rows: claim, send, record — one row at a time.
+"""Delivering outbox rows: claim, send, record — one row at a time (``relay``,
+``deliver``) or a batch over one SMTP connection (``deliver_many``).
 
 Lifecycle of an outbox row::
 
@@ -34,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.core.outbox import OutboxMessage
-from hgkiemtra.reminders.mail import Mailer, Undeliverable, render
+from hgkiemtra.reminders.mail import Mailer, Undeliverable, connected, render
 from hgkiemtra.reminders.models import SinkMail
 from workflows.text import msg
 
@@ -45,6 +46,7 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
 STALE_CLAIM = timedelta(minutes=15)  # much longer than one SMTP conversation
 ERROR_MAX_CHARS = 2000
+MARK_EVERY = 25  # deliver_many: mails sent between two 'sent' commits
 
 
 class Outcome(StrEnum):
@@ -117,12 +119,82 @@ def relay(mailer: Mailer, limit: int = 100, now: datetime | None = None,
     outcomes: Counter[str] = Counter()
     outcomes["requeued"] = requeue_stale(now, stale_after)
     db.session.commit()
-    for _ in range(limit):
-        ids = claim_pending(1, now)
-        db.session.commit()
-        if not ids:
-            break
-        outcomes[send_claimed(ids[0], mailer, now).value] += 1
+    with connected(mailer) as open_mailer:
+        for _ in range(limit):
+            ids = claim_pending(1, now)
+            db.session.commit()
+            if not ids:
+                break
+            outcomes[send_claimed(ids[0], open_mailer, now).value] += 1
+    return outcomes
+
+
+def deliver_many(message_ids: list[int], mailer: Mailer, now: datetime | None = None,
+                 mark_every: int = MARK_EVERY) -> Counter[str]:
+    """Claim the given rows that are pending and due (one UPDATE, committed),
+    send them over one connection, and mark them sent ``mark_every`` at a time.
+
+    The at-least-once window grows from one mail to ``mark_every`` mails: a
+    deliverer killed mid-chunk leaves those rows 'sending', and after
+    ``STALE_CLAIM`` they go out again (the same Message-ID each time).
+    """
+    now = now or utcnow()
+    claimed = _claim_where(OutboxMessage.id.in_(message_ids), now=now) if message_ids else []
+    db.session.commit()
+    outcomes: Counter[str] = Counter(skipped=len(set(message_ids)) - len(claimed))
+    with connected(mailer) as open_mailer:
+        for start in range(0, len(claimed), mark_every):
+            outcomes.update(_send_chunk(claimed[start:start + mark_every], open_mailer, now))
+    return outcomes
+
+
+def _prefetch(messages: list[OutboxMessage]) -> list[Any]:
+    """Load what the renderers look up, one query per table for the whole chunk:
+    their ``session.get`` calls then find the rows in the identity map."""
+    from hgkiemtra.cases.models import Case
+    from hgkiemtra.deadlines.models import Deadline
+    from hgkiemtra.people.models import User
+    from hgkiemtra.reminders.models import Reminder
+
+    reminder_ids = {int(m.payload["reminder_id"]) for m in messages
+                    if isinstance(m.payload, dict) and m.payload.get("reminder_id")}
+    reminders = _load_all(Reminder, reminder_ids)
+    return [*reminders,
+            *_load_all(User, {m.recipient_id for m in messages if m.recipient_id}),
+            *_load_all(Deadline, {r.deadline_id for r in reminders}),
+            *_load_all(Case, {m.case_id for m in messages if m.case_id}
+                       | {r.case_id for r in reminders})]
+
+
+def _load_all(model: Any, ids: set[int]) -> list[Any]:
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
+
+
+def _send_chunk(ids: list[int], mailer: Mailer, now: datetime) -> Counter[str]:
+    messages = list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
+    loaded = _prefetch(messages)  # held: the identity map only keeps referenced rows
+    sent, failures = [], []
+    for message in messages:
+        try:
+            mailer.transport.send(render(message, mailer.base_url))
+        except SQLAlchemyError:
+            db.session.rollback()
+            raise  # the chunk stays claimed; requeue_stale picks it up again
+        except Exception as exc:  # noqa: BLE001 - recorded on the row
+            failures.append((message, exc))
+        else:
+            sent.append(message.id)
+    if sent:
+        _update_count(sa.update(OutboxMessage).where(OutboxMessage.id.in_(sent))
+                      .values(status="sent", sent_at=utcnow(), last_error=""))
+    outcomes = Counter({Outcome.SENT.value: len(sent)})
+    for message, exc in failures:
+        outcomes[_record_failure(message, exc, now).value] += 1
+    db.session.commit()
+    del loaded
+    log.info("outbox: %d sent, %d failed of %d claimed", len(sent), len(failures), len(ids))
     return outcomes
 
 
