@@ -26,7 +26,15 @@ from typing import Any
 from bench.common import SECRET, STEPS, app_for, summary, window
 
 WORKERS, THREADS = 2, 8
-SERVER = f"gunicorn --workers {WORKERS} --worker-class gthread --threads {THREADS}"
+# (worker class, threads per worker); "sync" serves one request at a time per worker.
+GTHREAD, SYNC = ("gthread", THREADS), ("sync", 1)
+WORKER = GTHREAD
+
+
+def server_line(worker: tuple[str, int] = WORKER) -> str:
+    kind, threads = worker
+    return f"gunicorn --workers {WORKERS} --worker-class {kind}" + (
+        f" --threads {threads}" if kind == "gthread" else "")
 
 
 def _free_port() -> int:
@@ -53,7 +61,8 @@ def prepare(url: str, n_cases: int) -> tuple[list[tuple[int, int]], dict[str, st
     return cases, tokens
 
 
-def start_server(url: str, log: Path, timeout: int = 30) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(url: str, log: Path, timeout: int = 30,
+                 worker: tuple[str, int] = WORKER) -> tuple[subprocess.Popen[bytes], int]:
     """gunicorn on a free port; ``timeout``: its worker timeout (its default is 30 s)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HGKIEMTRA_")}
@@ -62,8 +71,8 @@ def start_server(url: str, log: Path, timeout: int = 30) -> tuple[subprocess.Pop
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log.open("wb") as out:
         server = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-            [str(gunicorn), "--workers", str(WORKERS), "--worker-class", "gthread",
-             "--threads", str(THREADS), "--timeout", str(timeout),
+            [str(gunicorn), "--workers", str(WORKERS), "--worker-class", worker[0],
+             "--threads", str(worker[1]), "--timeout", str(timeout),
              "--bind", f"127.0.0.1:{port}", "--log-level",
              "warning", "hgkiemtra.wsgi:app"],
             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -139,11 +148,12 @@ def run_clients(port: int, tokens: dict[str, str], cases: list[tuple[int, int]],
             "first_errors": errors[:3]}
 
 
-def measure(url: str, cases_per_client: int, levels: tuple[int, ...] = (4, 16)) -> dict[str, Any]:
+def measure(url: str, cases_per_client: int, levels: tuple[int, ...] = (4, 16),
+            worker: tuple[str, int] = WORKER) -> dict[str, Any]:
     cases, tokens = prepare(url, cases_per_client * sum(levels))
     runs = []
     with tempfile.TemporaryDirectory(prefix="hgk-bench-") as tmp:
-        server, port = start_server(url, Path(tmp) / "gunicorn.log")
+        server, port = start_server(url, Path(tmp) / "gunicorn.log", worker=worker)
         try:
             offset = 0
             for clients in levels:
@@ -155,4 +165,4 @@ def measure(url: str, cases_per_client: int, levels: tuple[int, ...] = (4, 16)) 
             log = (Path(tmp) / "gunicorn.log").read_text(errors="replace")
     if "Traceback" in log:
         raise RuntimeError(f"gunicorn logged an error:\n{log[-3000:]}")
-    return {"server": SERVER, "runs": runs}
+    return {"server": server_line(worker), "runs": runs}

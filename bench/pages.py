@@ -2,8 +2,8 @@
 
 gunicorn as in bench/http_api.py; each client process signs in as the
 province's chair (who sees every case), then requests each page in turn:
-the dashboard, the case list (a filter, a search, and a deep page — the list
-pages with OFFSET today), a case page, the statistics, and the API's list and
+the dashboard, the case list (a filter, a search, and page 200 reached by its
+keyset cursor), a case page, the statistics, and the API's list and
 case. One client requests every page once first (untimed warm-up). p95 per
 page; the RSS of each gunicorn worker after the run.
 """
@@ -59,18 +59,31 @@ def _targets(url: str, rng: random.Random) -> tuple[str, dict[str, list[str]]]:
             "AND o.level = 'province' ORDER BY u.id LIMIT 1").fetchone()[0]
         bounds = conn.execute("SELECT min(id), max(id) FROM cases").fetchone()
         name = conn.execute("SELECT full_name FROM members ORDER BY id LIMIT 1").fetchone()[0]
+        deep = _deep_cursor(conn)
     ids = [rng.randint(bounds[0], bounds[1]) for _ in range(200)]
     search = urllib.parse.quote(name.split()[-1])
     return email, {
         "dashboard": ["/"],
         "list_filtered": ["/cases?phase=underway", "/cases?kind=supervision&phase=findings"],
         "list_search": [f"/cases?q={search}"],
-        "list_deep_page": ["/cases?page=200"],
+        "list_deep_page": [f"/cases?cursor={deep}"],
         "case_page": [f"/cases/{i}" for i in ids],
         "statistics": ["/reports/statistics"],
         "api_list": ["/api/v1/cases?phase=underway"],
         "api_case": [f"/api/v1/cases/{i}" for i in ids],
     }
+
+
+def _deep_cursor(conn: psycopg.Connection[Any], rows_before: int = 199 * 25) -> str:
+    """The "next" link of page 199 of the default list (page 200 starts after it):
+    the list pages by keyset, so a deep page is reached by its cursor."""
+    from hgkiemtra.cases.keyset import NEXT, Cursor
+
+    row = conn.execute("SELECT updated_at, id FROM cases ORDER BY updated_at DESC, id DESC "
+                       "OFFSET %s LIMIT 1", (rows_before - 1,)).fetchone()
+    if row is None:  # a smoke-sized data set: the first page stands in
+        return ""
+    return Cursor("-updated_at", NEXT, row[0], row[1], rows_before + 1).encode()
 
 
 def _login(connection: http.client.HTTPConnection, email: str) -> str:

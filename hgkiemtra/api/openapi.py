@@ -104,11 +104,12 @@ OPERATIONS = (
         "/cases",
         "get",
         "listCases",
-        "Cases in scope, filtered and paginated",
+        "Cases in scope, filtered and paginated (follow next_cursor; page is kept for "
+        "compatibility)",
         "cases",
         rep.CasePage,
         query=CaseListQuery,
-        errors=(422,),
+        errors=(400, 422),
     ),
     Operation(
         "/cases",

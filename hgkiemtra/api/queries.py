@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from hgkiemtra.api.schemas import CaseListQuery, MemberListQuery, OrganisationListQuery
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.cases import queries as case_queries
-from hgkiemtra.cases.models import Case
+from hgkiemtra.cases.keyset import KeysetPage
 from hgkiemtra.cases.queries import (  # noqa: F401 - the API's names for the shared queries
     CaseFilter,
     case_deadlines,
@@ -26,7 +26,8 @@ from hgkiemtra.core.text import search_key
 from hgkiemtra.people.models import Member, Organisation
 
 
-def find_cases(actor: Actor, query: CaseListQuery, today: date) -> tuple[list[Case], int]:
+def find_cases(actor: Actor, query: CaseListQuery, today: date) -> KeysetPage:
+    """The page asked for: by ``cursor`` (keyset), else by ``page`` (compatibility)."""
     filters = CaseFilter(
         state=query.state,
         phase=query.phase,
@@ -36,7 +37,8 @@ def find_cases(actor: Actor, query: CaseListQuery, today: date) -> tuple[list[Ca
         q=query.q,
         sort=query.sort,
     )
-    return case_queries.find_cases(actor, filters, today, query.page, query.per_page)
+    return case_queries.seek_cases(actor, filters, today, query.cursor, query.per_page,
+                                   query.page, with_team=True)
 
 
 def find_organisations(

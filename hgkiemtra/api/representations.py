@@ -177,7 +177,16 @@ class PageOut(BaseModel):
 
 
 class CasePage(PageOut):
+    """``total`` is exact when ``total_exact``; above 1,000 matches counting stops
+    and ``total`` is 1,001. Follow ``next_cursor`` (keyset) rather than ``page``:
+    it costs the same on every page and does not skip or repeat rows when cases move."""
+
     items: list[CaseSummaryOut]
+    total_exact: bool = True
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` to read the next page; null on the last page.")
+    prev_cursor: str | None = Field(
+        None, description="Pass as `cursor` to read the previous page; null on the first.")
 
 
 class HistoryActor(BaseModel):

@@ -179,6 +179,13 @@ class CaseListQuery(PageQuery):
     overdue: bool | None = None
     q: Annotated[str | None, Field(max_length=200)] = None
     sort: Literal[SORTS] = "-updated_at"  # type: ignore[valid-type]
+    cursor: Annotated[
+        str | None,
+        Field(max_length=2000, description=(
+            "Keyset page: the `next_cursor` or `prev_cursor` of a previous answer with the "
+            "same filters and sort. When given, `page` is ignored. A malformed cursor, or "
+            "one made for another sort, is answered 400 (`bad_cursor`).")),
+    ] = None
 
     @field_validator("state")
     @classmethod

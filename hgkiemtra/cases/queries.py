@@ -12,9 +12,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from hgkiemtra.auth.permissions import Actor
+from hgkiemtra.cases.keyset import KeysetPage, decode_cursor, keyset_page, offset_page
 from hgkiemtra.cases.models import Case, CaseTeamMember
 from hgkiemtra.core.db import db
 from hgkiemtra.core.text import search_key
@@ -74,6 +75,15 @@ def in_subtree(column: InstrumentedAttribute[int], org_id: int) -> sa.ColumnElem
 
 def case_query(actor: Actor, filters: CaseFilter, today: date) -> sa.Select[tuple[Case]]:
     """The cases in the actor's scope matching ``filters``, sorted."""
+    return filtered_cases(actor, filters, today).order_by(*sort_order(filters.sort))
+
+
+def sort_order(sort: str) -> tuple[Any, ...]:
+    return CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
+
+
+def filtered_cases(actor: Actor, filters: CaseFilter, today: date) -> sa.Select[tuple[Case]]:
+    """The cases in the actor's scope matching ``filters``, in no order."""
     stmt = sa.select(Case).where(actor.visible_org_filter(Case.org_id))
     if filters.state:
         stmt = stmt.where(Case.state == filters.state)
@@ -93,13 +103,29 @@ def case_query(actor: Actor, filters: CaseFilter, today: date) -> sa.Select[tupl
         stmt = stmt.where(Case.opened_on >= start, Case.opened_on < end)
     if filters.team_user_id is not None:
         stmt = stmt.where(on_team(filters.team_user_id))
-    return stmt.order_by(*CASE_SORTS.get(filters.sort, CASE_SORTS[DEFAULT_SORT]))
+    return stmt
 
 
 def find_cases(
     actor: Actor, filters: CaseFilter, today: date, page: int = 1, per_page: int = 50
 ) -> tuple[list[Case], int]:
     return page_of(case_query(actor, filters, today), page, per_page)
+
+
+def seek_cases(
+    actor: Actor, filters: CaseFilter, today: date, cursor: str | None, per_page: int,
+    page: int = 1, with_team: bool = False,
+) -> KeysetPage:
+    """The page of cases at ``cursor`` (else page ``page``, by OFFSET beyond the
+    first), read by keyset; BadCursor if the cursor is not one handed out for this sort."""
+    sort = filters.sort if filters.sort in CASE_SORTS else DEFAULT_SORT
+    query = filtered_cases(actor, filters, today)
+    if with_team:  # the API lists each case's team: one query for the page, not one per row
+        query = query.options(selectinload(Case.team))
+    if cursor is None and page > 1:
+        return offset_page(query, sort_order(sort), sort, page, per_page)
+    seek = None if cursor is None else decode_cursor(cursor, sort)
+    return keyset_page(query, sort_order(sort), sort, seek, per_page)
 
 
 def on_team(user_id: int) -> sa.ColumnElement[bool]:
@@ -159,9 +185,23 @@ def case_deadlines(case_id: int) -> list[Deadline]:
 
 
 def opened_years(actor: Actor) -> list[int]:
-    """The years in which cases in scope were opened, newest first."""
-    year = sa.extract("year", Case.opened_on)
-    found = db.session.execute(
-        sa.select(year).where(actor.visible_org_filter(Case.org_id)).distinct()
-    ).scalars()
-    return sorted((int(y) for y in found if y is not None), reverse=True)
+    """The years in which cases in scope were opened, newest first.
+
+    Read from the two ends of the opened_on index and one EXISTS probe per
+    year between them, not by a DISTINCT over every case in scope."""
+    in_scope = actor.visible_org_filter(Case.org_id)
+    # ORDER BY ... LIMIT 1, not min()/max(): PostgreSQL then reads one end of
+    # the opened_on index instead of scanning every case in scope.
+    ends = [sa.select(Case.opened_on).where(in_scope).order_by(order).limit(1).scalar_subquery()
+            for order in (Case.opened_on.asc(), Case.opened_on.desc())]
+    first, last = db.session.execute(sa.select(*ends)).one()
+    if first is None or last is None:
+        return []
+    probes = [
+        sa.select(sa.literal(year, sa.Integer).label("year")).where(
+            sa.exists().where(in_scope, Case.opened_on >= date(year, 1, 1),
+                              Case.opened_on < date(year + 1, 1, 1)))
+        for year in range(first.year, last.year + 1)
+    ]
+    found = db.session.execute(sa.union_all(*probes)).scalars()
+    return sorted((int(y) for y in found), reverse=True)

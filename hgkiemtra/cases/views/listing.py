@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, current_app, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_login import current_user
 
-from hgkiemtra.cases import export, queries
+from hgkiemtra.cases import export, keyset, queries
 from hgkiemtra.cases.forms import CaseFilterForm, fill_filter_choices
+from hgkiemtra.cases.keyset import BadCursor, KeysetPage
 from hgkiemtra.cases.models import Case
 from hgkiemtra.cases.presenters import Countdown, countdown
 from hgkiemtra.cases.service import definition_of, local_today
@@ -22,6 +23,7 @@ from hgkiemtra.cases.views.common import (
     org_choices,
     phase_choices,
     state_choices,
+    url_with,
 )
 from hgkiemtra.web.forms import PostOnlyForm
 from hgkiemtra.web.login import current_actor
@@ -39,6 +41,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Pages:
+    """Numbered pages (the admin lists; the case list pages by keyset: CasePages)."""
+
     page: int
     per_page: int
     total: int
@@ -61,6 +65,35 @@ class Pages:
         return sorted({1, self.count, *near})
 
 
+@dataclass(frozen=True)
+class CasePages:
+    """Where the page lies in the case list, and the links to its neighbours."""
+
+    first_row: int
+    last_row: int
+    total: int
+    total_exact: bool
+    prev_url: str | None
+    next_url: str | None
+
+    @classmethod
+    def of(cls, found: KeysetPage) -> CasePages:
+        def link(cursor: str | None) -> str | None:
+            return url_with(cursor=cursor, page=None) if cursor else None
+
+        last = found.first_row + len(found.rows) - 1
+        return cls(found.first_row, last, found.total, found.total_exact,
+                   link(found.prev_cursor), link(found.next_cursor))
+
+    @property
+    def count_limit(self) -> str:
+        return str(format_decimal(keyset.COUNT_LIMIT, format="#,##0"))
+
+    @staticmethod
+    def show(number: int) -> str:
+        return str(format_decimal(number, format="#,##0"))
+
+
 def filter_form() -> CaseFilterForm:
     actor = current_actor()
     form = CaseFilterForm(request.args)
@@ -71,12 +104,19 @@ def filter_form() -> CaseFilterForm:
 
 
 @bp.get("/cases")
-def case_list() -> str:
+def case_list() -> tuple[str, int]:
     actor = current_actor()
     form = filter_form()
     today = local_today()
-    pages_asked = (form.page_number, form.page_size)
-    found, total = queries.find_cases(actor, form.to_filter(current_user.id), today, *pages_asked)
+    filters = form.to_filter(current_user.id)
+    cursor_error = False
+    try:
+        page = queries.seek_cases(actor, filters, today, request.args.get("cursor") or None,
+                                  form.page_size)
+    except BadCursor:
+        cursor_error = True  # an edited or stale link: show the first page and say so
+        page = queries.seek_cases(actor, filters, today, None, form.page_size)
+    found, total = page.rows, page.total
     ids = [c.id for c in found]
     late, upcoming = queries.overdue_ids(ids, today), queries.next_deadlines(ids)
     rows = [
@@ -89,18 +129,20 @@ def case_list() -> str:
         for c in found
     ]
     export_args = {k: v for k, v in request.args.items() if k in LIST_ARGS and v}
-    return render_template(
+    page_html = render_template(
         "cases/list.html",
         form=form,
         rows=rows,
-        pages=Pages(form.page_number, form.page_size, total),
+        pages=CasePages.of(page),
+        cursor_error=cursor_error,
         export_url=url_for("cases.export_csv", **export_args),
         export_xlsx_url=url_for("cases.export_xlsx", **export_args),
         background_url=url_for("exports.start_case_export", **export_args),
-        is_export_large=total > background_rows(),
+        is_export_large=not page.total_exact or total > background_rows(),
         post_form=PostOnlyForm(),
         is_filtered=any(k != "sort" for k in export_args),
     )
+    return page_html, 400 if cursor_error else 200
 
 
 def background_rows() -> int:

@@ -114,3 +114,13 @@ def make_case(session: Any, w: f.World):
 
 def text(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+def next_link(page: str, rel: str = "next") -> str:
+    """The address of the page's "next" (or "prev") pagination link."""
+    import html
+    import re
+
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
+    assert found, f"no {rel} link"
+    return html.unescape(found.group(1))
