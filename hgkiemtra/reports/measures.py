@@ -19,9 +19,8 @@ from hgkiemtra.cases.models import Case, CaseEvent
 from hgkiemtra.core.replica import read_session
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import Organisation
-from hgkiemtra.reports import sqlfuncs
+from hgkiemtra.reports import phase_times, sqlfuncs
 from hgkiemtra.reports.periods import Period
-from workflows import registry
 from workflows.engine import Phase
 
 INSPECTION_KINDS = ("inspection_violation", "inspection_lower_work", "financial_inspection",
@@ -56,12 +55,13 @@ class Measures:
 
 
 def measure(conditions: list[sa.ColumnElement[bool]], period: Period, today: date) -> Measures:
+    sqlfuncs.without_jit(read_session())
     found = Measures()
     found.events = _events(conditions, period)
     found.subjects = _subjects(conditions, period)
     found.received = _received(conditions, period)
     found.deadlines = _deadlines(conditions, period, today)
-    found.phases = _phases(conditions, period)
+    found.phases = phase_times.phases(conditions, period)
     return found
 
 
@@ -160,61 +160,3 @@ def _deadlines(conditions: list[sa.ColumnElement[bool]], period: Period, today: 
     )
     rows = read_session().execute(stmt)
     return {kind: (int(due), int(missed or 0)) for kind, due, missed in rows}
-
-
-def _phase_of_state() -> Any:
-    """CASE workflow_name WHEN … THEN CASE to_state WHEN … THEN phase: the phase of
-    the state an event entered (a state keeps its phase across versions)."""
-    by_name: dict[str, dict[str, str]] = defaultdict(dict)
-    for definition in registry.all_definitions():
-        for state in definition.states:
-            by_name[definition.name][state.name] = state.phase.value
-    return sa.case(
-        {name: sa.case(states, value=CaseEvent.to_state) for name, states in by_name.items()},
-        value=Case.workflow_name,
-    )
-
-
-def _phases(conditions: list[sa.ColumnElement[bool]], period: Period,
-            ) -> dict[str, tuple[float | None, int]]:
-    """Median days spent in each phase by the cases that left it for good in the period.
-
-    A case's time in a phase is the sum of its stays there (a case sent back
-    re-enters a phase); only cases no longer in the phase count, and the day
-    they last left it places them in a period.
-    """
-    start, end = period.utc_bounds()
-    touched = sa.select(CaseEvent.case_id).where(_in_period(CaseEvent.occurred_at, period))
-    spells = (
-        sa.select(
-            CaseEvent.case_id.label("case_id"),
-            _phase_of_state().label("phase"),
-            Case.phase.label("current_phase"),
-            CaseEvent.occurred_at.label("entered"),
-            sa.func.lead(CaseEvent.occurred_at).over(
-                partition_by=CaseEvent.case_id, order_by=CaseEvent.seq).label("left_at"),
-        )
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.case_id.in_(touched), *conditions)
-        .subquery("spells")
-    )
-    per_case = (
-        sa.select(spells.c.phase,
-                  sa.func.sum(sqlfuncs.days_between(spells.c.entered, spells.c.left_at))
-                  .label("days"))
-        .where(spells.c.left_at.is_not(None), spells.c.phase != spells.c.current_phase)
-        .group_by(spells.c.case_id, spells.c.phase)
-        .having(sa.and_(sa.func.max(spells.c.left_at) >= start,
-                        sa.func.max(spells.c.left_at) < end))
-        .subquery("per_case")
-    )
-    if sqlfuncs.is_postgresql(read_session().get_bind()):
-        stmt = sa.select(per_case.c.phase,
-                         sa.func.percentile_cont(0.5).within_group(per_case.c.days),
-                         sa.func.count()).group_by(per_case.c.phase)
-        return {phase: (float(med) if med is not None else None, int(n))
-                for phase, med, n in read_session().execute(stmt)}
-    values: dict[str, list[float]] = defaultdict(list)
-    for phase, days in read_session().execute(sa.select(per_case.c.phase, per_case.c.days)):
-        values[phase].append(float(days))
-    return {phase: (sqlfuncs.python_median(v), len(v)) for phase, v in values.items()}

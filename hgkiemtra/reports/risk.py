@@ -44,6 +44,7 @@ from hgkiemtra.core.errors import NotFound, ValidationFailed
 from hgkiemtra.core.replica import read_session
 from hgkiemtra.followup.models import FollowUpAction
 from hgkiemtra.people.models import Member, Organisation, OrgLevel
+from hgkiemtra.reports import sqlfuncs
 from hgkiemtra.reports.risk_models import RiskParameter
 from workflows import registry
 from workflows.text import msg
@@ -165,6 +166,7 @@ def rank(actor: Actor, today: date, level: str = DEFAULT_LEVEL, org_id: int | No
     if not targets:
         return Ranking([], weights, level, years, start, today)
     target_ids = sa.select(Organisation.id).where(Organisation.id.in_([o.id for o in targets]))
+    sqlfuncs.without_jit(read_session())
     visible = actor.visible_org_filter(Case.org_id)
     found = _violations(target_ids, visible, _start_of(start), now - RECENT)
     denounced = _rolled_up(target_ids, _denunciations(visible, start))

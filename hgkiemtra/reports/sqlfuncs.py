@@ -59,3 +59,12 @@ def is_postgresql(bind: Any) -> bool:
 def python_median(values: list[float]) -> float | None:
     """The fallback where the database has no percentile_cont (SQLite)."""
     return float(median(values)) if values else None
+
+
+def without_jit(session: Any) -> None:
+    """Turn PostgreSQL's JIT off for the rest of this transaction: the report
+    queries cross its cost threshold on large tables, and compiling them took
+    ~350 ms per query at 100,000 cases (EXPLAIN's JIT timing), more than the
+    queries themselves run."""
+    if is_postgresql(session.get_bind()):
+        session.execute(sa.text("SET LOCAL jit = off"))
