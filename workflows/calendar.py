@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import holidays
 
-from workflows.text import msg
+from workflows.text import Msg, msg
 
 # The holidays package names a substituted day off "Day off (substituted from
 # MM/DD/YYYY)": the date in brackets is the Saturday worked to make up for it.
@@ -61,15 +61,20 @@ class DeadlineComputation:
     skipped: tuple[Skipped, ...] = field(default=())
 
     def explain(self) -> str:
+        return "\n".join(self.explain_lines())
+
+    def explain_lines(self) -> list[Msg]:
+        """The explanation, one translatable message per line (dates ISO in the text)."""
         lines = [
-            f"Mốc: {self.start.isoformat()} (không tính ngày xảy ra sự kiện — BLDS 2015 điều 147).",
-            f"Thời hạn: {self.amount} {UNIT_LABELS_VI[self.unit]}.",
+            msg("Mốc: {start} (không tính ngày xảy ra sự kiện — BLDS 2015 điều 147).",
+                start=self.start),
+            msg("Thời hạn: {amount} {unit}.", amount=self.amount, unit=UNIT_LABELS_VI[self.unit]),
         ]
         if self.skipped:
-            lines.append(f"Bỏ qua {len(self.skipped)} ngày nghỉ:")
-            lines.extend(f"  - {s.day.isoformat()}: {s.why}" for s in self.skipped)
-        lines.append(f"Hạn: {self.due.isoformat()}.")
-        return "\n".join(lines)
+            lines.append(msg("Bỏ qua {count} ngày nghỉ:", count=len(self.skipped)))
+            lines.extend(msg("  - {day}: {why}", day=s.day, why=s.why) for s in self.skipped)
+        lines.append(msg("Hạn: {due}.", due=self.due))
+        return lines
 
 
 @lru_cache(maxsize=64)

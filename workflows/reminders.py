@@ -28,6 +28,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from workflows.calendar import WorkingCalendar
+from workflows.text import msg
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SEND_AT = time(8, 0)
@@ -62,13 +63,15 @@ class Policy:
     escalate_after_days: int = 1
 
     def problems(self) -> list[str]:
-        found = []
+        """What is out of range, each a message led by the setting's label on the admin page."""
+        found: list[str] = []
         if any(not 1 <= n <= MAX_OFFSET for n in self.offsets_before):
-            found.append(f"offsets_before: each between 1 and {MAX_OFFSET} working days")
+            found.append(msg("Nhắc trước hạn: mỗi số từ 1 đến {max} ngày làm việc",
+                             max=MAX_OFFSET))
         if not 0 <= self.overdue_every_days <= MAX_REPEAT:
-            found.append(f"overdue_every_days: between 0 and {MAX_REPEAT}")
+            found.append(msg("Nhắc lại khi còn quá hạn: từ 0 đến {max} ngày", max=MAX_REPEAT))
         if not 0 <= self.escalate_after_days <= MAX_REPEAT:
-            found.append(f"escalate_after_days: between 0 and {MAX_REPEAT}")
+            found.append(msg("Báo quá hạn sau: từ 0 đến {max} ngày", max=MAX_REPEAT))
         return found
 
     def normalised(self) -> Policy:

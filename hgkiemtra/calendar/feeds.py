@@ -19,6 +19,7 @@ from hgkiemtra.calendar import ics
 from hgkiemtra.cases.models import Case
 from hgkiemtra.cases.queries import on_team
 from hgkiemtra.core.db import db
+from hgkiemtra.deadlines import explanations
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import User
 
@@ -77,11 +78,19 @@ def events(rows: Iterable[tuple[Deadline, Case]], case_url: str, host: str,
             uid=f"deadline-{deadline.id}@{host}",
             day=deadline.due_on,
             summary=f"{case.reference}: {translate(deadline.label)}{late}",
-            description=f"{deadline.explanation}\n{deadline.citation}".strip(),
+            description=f"{_explanation(deadline, translate)}\n{deadline.citation}".strip(),
             url=case_url.format(id=case.id),
             categories=(case.reference,),
         ))
     return found
+
+
+def _explanation(deadline: Deadline, translate: Callable[[str], str]) -> str:
+    """In the reader's language when the deadline kept its lines (older ones: as stored)."""
+    lines = explanations.lines_of(deadline)
+    if lines is None:
+        return deadline.explanation
+    return explanations.SEPARATOR.join(translate(line) for line in lines)
 
 
 def feed(user: User, scope: str, name: str, case_url: str, host: str, now: datetime,

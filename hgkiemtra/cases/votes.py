@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hgkiemtra.auth.permissions import Actor
+from hgkiemtra.cases import vote_reasons
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import db
 from workflows import registry
@@ -146,8 +147,9 @@ def summarise(data: Mapping[str, Any]) -> VoteSummary | None:
         adopted_alone=bool(data.get("adopted_alone")),
         expulsion_forwarded=bool(data.get("expulsion_forwarded")),
         within_authority=data.get("within_authority"),
-        # A Msg when just counted (the preview), so the page can translate it.
-        authority_reason=data.get("authority_reason") or "",
+        # A Msg when just counted (the preview); recorded text is taken apart again, so the
+        # page translates it too (vote_reasons).
+        authority_reason=vote_reasons.parse(data.get("authority_reason") or ""),
         limitation_expired=data.get("limitation_expired"),
         outcome=str(data["vote_outcome"]),
         body_level=str(data.get("body_level") or ""),

@@ -22,11 +22,12 @@ from hgkiemtra.cases import audit
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
+from hgkiemtra.deadlines import explanations
 from hgkiemtra.deadlines.models import Deadline, DeadlineExtension, DeadlinePause
 from hgkiemtra.deadlines.service import find_rule, working_calendar
 from hgkiemtra.people.models import User
 from hgkiemtra.reminders import planning as reminders
-from workflows.calendar import UNIT_LABELS_VI, Unit
+from workflows.calendar import Unit
 from workflows.engine import Role
 from workflows.reminders import local_day
 from workflows.text import msg
@@ -134,10 +135,8 @@ def extend_deadline(
             created_by_id=actor.user_id, created_at=target.now,
         ))
         deadline.due_on = new_due_on
-        deadline.explanation += (
-            f"\nGia hạn: {old.isoformat()} → {new_due_on.isoformat()} theo {reference}, "
-            f"người phê duyệt: {approver.full_name}."
-        )
+        explanations.append(deadline, explanations.extended(old, new_due_on, reference,
+                                                            approver.full_name))
 
     data = {"deadline_id": deadline.id, "rule": deadline.rule, "old_due_on": old.isoformat(),
             "new_due_on": new_due_on.isoformat(), "decision_reference": reference,
@@ -226,10 +225,7 @@ def resume_deadline(
         deadline.paused_since = None
         deadline.paused_days += days
         deadline.due_on = new_due
-        deadline.explanation += (
-            f"\nTạm dừng {since.isoformat()} – {today.isoformat()}: {days} "
-            f"{UNIT_LABELS_VI[unit]}; hạn {old.isoformat()} → {new_due.isoformat()}."
-        )
+        explanations.append(deadline, explanations.resumed(since, today, days, unit, old, new_due))
         if pause is not None:
             pause.resumed_on, pause.days, pause.resume_note = today, days, note
             pause.resumed_by_id = actor.user_id

@@ -4,10 +4,14 @@ extensions and pauses; calendar overrides and admin-set rule parameters."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# Registered with the models: its token invalidates cached calendar
+# overrides, rule parameters and reminder policies.
+from hgkiemtra.core.config_cache import ConfigState  # noqa: F401
 from hgkiemtra.core.db import UTCDateTime, db, utcnow
 
 
@@ -25,6 +29,8 @@ class Deadline(db.Model):
     unit: Mapped[str | None] = mapped_column(sa.String(20))
     citation: Mapped[str] = mapped_column(sa.Text, default="")
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    # The same text as translatable lines (deadlines.explanations); None on older rows.
+    explanation_parts: Mapped[list[Any] | None] = mapped_column(sa.JSON)
     # The rule set in force on anchor_on ("qd30", "qd22", "qd296"), if any.
     rule_set: Mapped[str | None] = mapped_column(sa.String(20))
     # open -> met (the state was left in time or late) | cancelled
@@ -46,6 +52,11 @@ class Deadline(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status in ('open', 'met', 'cancelled')", name="status"),
         sa.Index("ix_deadlines_status_due_on", "status", "due_on"),
+        # The dashboard's overdue / due-this-week counts, read from the index alone
+        # (cases/dashboard.py; migration c3d5e7f92d33).
+        sa.Index("ix_deadlines_running_due_on", "due_on", "case_id",
+                 postgresql_where=sa.text("status = 'open' AND paused_since IS NULL"),
+                 sqlite_where=sa.text("status = 'open' AND paused_since IS NULL")),
     )
 
 

@@ -12,7 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from hgkiemtra.cases.models import Case
+from hgkiemtra.core import config_cache
 from hgkiemtra.core.db import db, utcnow
+from hgkiemtra.deadlines import explanations
 from hgkiemtra.deadlines.models import CalendarOverride, Deadline
 from hgkiemtra.deadlines.rules import terms_for
 from hgkiemtra.reminders import planning as reminders
@@ -23,6 +25,10 @@ from workflows.engine import StateDef
 
 def working_calendar() -> WorkingCalendar:
     """The national calendar with the overrides an admin has stored."""
+    return config_cache.cached("calendar", _load_calendar)
+
+
+def _load_calendar() -> WorkingCalendar:
     rows = db.session.execute(sa.select(CalendarOverride)).scalars().all()
     return WorkingCalendar(
         extra_days_off=[r.day for r in rows if not r.is_working_day],
@@ -31,10 +37,21 @@ def working_calendar() -> WorkingCalendar:
 
 
 def close_open_deadlines(case: Case, now: datetime, status: str = "met") -> None:
-    for deadline in open_deadlines(case.id):
-        deadline.status = status
-        deadline.closed_at = now
-        reminders.cancel_for_deadline(deadline.id, f"deadline {status}")
+    """Close every open deadline of ``case`` and cancel their planned reminders,
+    in set-based statements (no row is loaded: this runs on every transition)."""
+    db.session.flush()  # Core statements below: nothing pending may be lost by the expiry
+    table = Deadline.__table__
+    open_ids = sa.select(table.c.id).where(table.c.case_id == case.id, table.c.status == "open")
+    close = sa.update(table).where(table.c.id.in_(open_ids)).values(status=status, closed_at=now)
+    reason = f"deadline {status}"
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One round trip: the CTE closes the deadlines, the outer UPDATE their reminders.
+        closed = close.returning(table.c.id).cte("closed")
+        db.session.execute(reminders.cancel_statement(sa.select(closed.c.id), reason))
+    else:
+        db.session.execute(reminders.cancel_statement(open_ids, reason))
+        db.session.execute(close)
+    reminders.expire_loaded(case.id)
 
 
 def open_deadlines(case_id: int) -> list[Deadline]:
@@ -54,6 +71,7 @@ def plan_deadlines(
     event_data: dict[str, Any],
     calendar: WorkingCalendar | None = None,
     now: datetime | None = None,
+    chairs: list[int] | None = None,
 ) -> list[Deadline]:
     """Store the deadlines ``state`` starts, each with how it was computed, and
     plan their reminders."""
@@ -67,17 +85,14 @@ def plan_deadlines(
         override = event_data.get(rule.due_date_field) if rule.due_date_field else None
         if override:
             due = date.fromisoformat(override)
-            explanation = (
-                f"Hạn do kế hoạch ấn định: {due.isoformat()} (nhập khi chuyển bước; "
-                f"mặc định theo quy tắc là {terms.amount} {terms.unit.value})."
-            )
+            body = explanations.fixed_by_plan(due, terms.amount, terms.unit)
             amount, unit = None, None
         else:
             computed = calendar.compute(anchor_on, terms.amount, terms.unit)
-            due, explanation = computed.due, computed.explain()
+            due, body = computed.due, computed.explain_lines()
             amount, unit = terms.amount, terms.unit.value
-        status_note = "" if terms.is_confirmed else " Giá trị mặc định, chưa được xác nhận."
-        rule_set_line = f"\nBộ quy định: {terms.rule_set.name}." if terms.rule_set else ""
+        lines = explanations.planned(rule.label, terms.rule_set.name if terms.rule_set else None,
+                                     terms.is_confirmed, body)
         deadline = Deadline(
             case_id=case.id,
             rule=rule.name,
@@ -89,13 +104,12 @@ def plan_deadlines(
             unit=unit,
             rule_set=terms.rule_set.key if terms.rule_set else None,
             citation=terms.citation,
-            explanation=f"{rule.label}.{rule_set_line}\n{explanation}{status_note}",
         )
+        explanations.store(deadline, lines)
         db.session.add(deadline)
         planned.append(deadline)
     db.session.flush()
-    for deadline in planned:
-        reminders.replan_deadline(deadline, now or utcnow(), calendar=calendar)
+    reminders.plan_new_deadlines(case, planned, now or utcnow(), calendar, chairs)
     return planned
 
 

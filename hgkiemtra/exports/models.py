@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hgkiemtra.core.db import UTCDateTime, db, utcnow
+from workflows import stored_text
 
 
 class JobStatus(StrEnum):
@@ -42,6 +43,8 @@ class ExportJob(db.Model):
     rows_done: Mapped[int] = mapped_column(sa.Integer, default=0)
     rows_total: Mapped[int | None] = mapped_column(sa.Integer)
     error: Mapped[str] = mapped_column(sa.Text, default="")
+    # The same error as a translatable message (workflows.stored_text); None on older rows.
+    error_parts: Mapped[list[Any] | None] = mapped_column(sa.JSON)
     file_name: Mapped[str | None] = mapped_column(sa.String(100))
     download_name: Mapped[str] = mapped_column(sa.String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -66,3 +69,8 @@ class ExportJob(db.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == JobStatus.DONE and self.file_name is not None
+
+    @property
+    def error_message(self) -> str:
+        """``error`` as a message the page translates (the text itself on older rows)."""
+        return stored_text.load_one(self.error_parts, self.error or "")

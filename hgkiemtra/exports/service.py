@@ -38,7 +38,8 @@ from hgkiemtra.core.storage import Storage, StorageLike, as_storage
 from hgkiemtra.exports import report_jobs
 from hgkiemtra.exports.models import ExportJob, ExportKind, JobStatus
 from hgkiemtra.people.models import Organisation, User
-from workflows.text import msg
+from workflows import stored_text
+from workflows.text import Msg, msg
 
 log = logging.getLogger(__name__)
 EXPORTS_FOLDER = "exports"
@@ -165,10 +166,11 @@ def run_job(job_id: int, storage: StorageLike, keep: timedelta,
         with force_locale(user.locale if user else "vi"):
             file_name, download_name = _write(job, user, as_storage(storage), now)
     except JobFailed as exc:
-        return _fail(job_id, str(exc), now())
+        return _fail(job_id, exc.args[0] if exc.args else "", now())
     except Exception as exc:  # noqa: BLE001 - recorded on the job; the owner sees it
         log.exception("exports: job %s failed", job_id)
-        return _fail(job_id, f"Lỗi hệ thống khi xuất dữ liệu ({type(exc).__name__})", now())
+        return _fail(job_id, msg("Lỗi hệ thống khi xuất dữ liệu ({error})",
+                                 error=type(exc).__name__), now())
     finished = now()
     _update(job_id, status=JobStatus.DONE.value, progress=100, file_name=file_name,
             download_name=download_name, finished_at=finished, expires_at=finished + keep)
@@ -247,8 +249,11 @@ def _update(job_id: int, **values: Any) -> None:
 
 
 def _fail(job_id: int, message: str, when: datetime) -> str:
+    """Record the reason; a Msg also as its parts, so the owner reads it in their language."""
     db.session.rollback()
-    _update(job_id, status=JobStatus.FAILED.value, error=message[:2000], finished_at=when)
+    _update(job_id, status=JobStatus.FAILED.value, error=message[:2000],
+            error_parts=stored_text.dump_all([message]) if isinstance(message, Msg) else None,
+            finished_at=when)
     return "failed"
 
 

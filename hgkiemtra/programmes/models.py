@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import UTCDateTime, db, utcnow
 from hgkiemtra.people.models import Member, Organisation, User
+from workflows import stored_text
 
 
 class ProgrammeKind(StrEnum):
@@ -99,6 +101,8 @@ class ProgrammeItem(db.Model):
     # Why the scheduled opening failed (e.g. the subject left the subtree);
     # the tick leaves such an item alone until someone opens it by hand.
     open_error: Mapped[str | None] = mapped_column(sa.Text)
+    # The same reason as a translatable message (workflows.stored_text); None on older rows.
+    open_error_parts: Mapped[list[Any] | None] = mapped_column(sa.JSON)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -107,6 +111,17 @@ class ProgrammeItem(db.Model):
     subject_org: Mapped[Organisation | None] = relationship(lazy="joined")
     responsible: Mapped[User] = relationship(foreign_keys=[responsible_user_id], lazy="joined")
     case: Mapped[Case | None] = relationship(lazy="joined")
+
+    def record_open_error(self, reason: str | None) -> None:
+        self.open_error = reason
+        self.open_error_parts = stored_text.dump_all([reason]) if reason else None
+
+    @property
+    def open_error_message(self) -> str | None:
+        """``open_error`` as a message the page translates (the text itself on older rows)."""
+        if self.open_error is None:
+            return None
+        return stored_text.load_one(self.open_error_parts, self.open_error)
 
     __table_args__ = (
         sa.CheckConstraint("quarter >= 1 AND quarter <= 4", name="quarter"),

@@ -81,7 +81,7 @@ def open_due(now: datetime | None = None, limit: int = BATCH) -> OpenReport:
         try:
             case = _open_in_savepoint(actor, item, now)
         except DomainError as exc:
-            item.open_error = exc.message
+            item.record_open_error(exc.message)
             report.failed.append((item.id, exc.message))
         else:
             report.opened.append((item.id, case.id))
@@ -134,5 +134,5 @@ def _open_in_savepoint(actor: Actor, item: ProgrammeItem, now: datetime) -> Case
         )
         item.case = case
         item.opened_at = now
-        item.open_error = None
+        item.record_open_error(None)
     return case

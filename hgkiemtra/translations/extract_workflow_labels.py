@@ -20,8 +20,10 @@ from babel.messages.pofile import read_po, write_po
 
 from hgkiemtra.auth.passwords import PROBLEM_MESSAGES
 from hgkiemtra.cases.documents import DOC_TYPES
-from hgkiemtra.cases.presenters import OPEN_EVENT_LABEL
+from hgkiemtra.cases.presenters import IN_PLACE_LABELS, OPEN_EVENT_LABEL
 from hgkiemtra.cases.views.case_page import MEMBER_STATUS_LABELS, TEAM_ROLE_LABELS
+from hgkiemtra.followup.service import KIND_LABELS as ACTION_KIND_LABELS
+from hgkiemtra.followup.service import STATUS_LABELS as ACTION_STATUS_LABELS
 from workflows import registry
 from workflows.engine import PHASE_LABELS_VI, ROLE_LABELS_VI
 
@@ -53,6 +55,9 @@ def data_labels() -> dict[str, str]:
         ("document type", dict(DOC_TYPES)),
         ("team role", dict(TEAM_ROLE_LABELS)),
         ("member status", dict(MEMBER_STATUS_LABELS)),
+        ("audit event", dict(IN_PLACE_LABELS)),
+        ("follow-up action kind", dict(ACTION_KIND_LABELS)),
+        ("follow-up action status", dict(ACTION_STATUS_LABELS)),
     ]
     for table, labels in tables:
         for key, label in labels.items():

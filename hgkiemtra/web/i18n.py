@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from hgkiemtra.core.db import db
 from hgkiemtra.web.forms import LanguageForm, safe_next
+from workflows import stored_text
 from workflows.text import LIST_SEPARATOR, Msg
 
 DEFAULT_LOCALE = "vi"
@@ -97,6 +98,15 @@ def translate_param(value: object) -> str:
     return str(value)
 
 
+def translate_stored(text: str | None, parts: object, separator: str = "\n") -> str:
+    """A text stored with its message parts (``workflows.stored_text``), in the current
+    language; the stored text itself when the parts are missing or do not match it."""
+    messages = stored_text.load(parts, text or "", separator)
+    if messages is None:
+        return text or ""
+    return separator.join(translate(message) for message in messages)
+
+
 def show_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
@@ -128,8 +138,8 @@ def show_size(size: int) -> str:
 def init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
-        tr=translate, date=show_date, isodate=show_iso_date, datetime=show_datetime,
-        filesize=show_size,
+        tr=translate, tr_stored=translate_stored, date=show_date, isodate=show_iso_date,
+        datetime=show_datetime, filesize=show_size,
     )
     app.jinja_env.globals.update(
         locale_names=LOCALE_NAMES, current_locale=select_locale, language_form=LanguageForm

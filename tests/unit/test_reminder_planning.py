@@ -89,10 +89,10 @@ def test_digest_horizon():
     ("policy", "problems"),
     [
         (Policy(), []),
-        (Policy((0,)), ["offsets_before"]),
-        (Policy((61,)), ["offsets_before"]),
-        (Policy(overdue_every_days=-1), ["overdue_every_days"]),
-        (Policy(escalate_after_days=400), ["escalate_after_days"]),
+        (Policy((0,)), ["Nhắc trước hạn"]),
+        (Policy((61,)), ["Nhắc trước hạn"]),
+        (Policy(overdue_every_days=-1), ["Nhắc lại khi còn quá hạn"]),
+        (Policy(escalate_after_days=400), ["Báo quá hạn sau"]),
     ],
 )
 def test_policy_validation(policy, problems):

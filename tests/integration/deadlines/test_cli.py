@@ -115,7 +115,7 @@ def test_reminder_policy_and_mode_cli(app, w):
     row = db.session.get(ReminderPolicy, "chair")
     assert (row.escalate_after_days, row.overdue_every_days, row.offsets_before) == (3, 7, [])
     bad = run(app, "reminders", "policy", "set", "leader", "--offsets", "7,0")
-    assert bad.exit_code == 1 and "offsets_before" in bad.output
+    assert bad.exit_code == 1 and "Nhắc trước hạn" in bad.output
     assert run(app, "reminders", "policy", "set", "leader", "--offsets", "a").exit_code == 2
 
     assert run(app, "reminders", "mode", w.inspector.email, "digest").exit_code == 0
