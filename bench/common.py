@@ -69,7 +69,7 @@ def drop_database(name: str) -> None:
 
 
 def migrate(url: str) -> str:
-    """Run every migration; the server's synchronous_commit setting."""
+    """Run every migration; the server's synchronous_commit setting (PostgreSQL)."""
     from flask_migrate import upgrade
 
     from hgkiemtra.core.db import db
@@ -77,6 +77,10 @@ def migrate(url: str) -> str:
     app = app_for(url)
     with app.app_context():
         upgrade()
+        if db.engine.dialect.name != "postgresql":
+            db.session.remove()
+            db.engine.dispose()
+            return ""
         sync = db.session.execute(sa.text("SHOW synchronous_commit")).scalar_one()
         db.session.remove()
         db.engine.dispose()

@@ -3,6 +3,7 @@ paragraphs after the tables are written by hand and kept below the marker)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bench.common import HERE, STEPS
@@ -57,10 +58,45 @@ def _http(r: dict[str, Any]) -> list[str]:
 
 def _scale(r: dict[str, Any]) -> list[str]:
     rows = ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())
+    phases = r.get("phases_s", {})
+    split = (f" (generate + COPY {phases['copy']:.0f} s, indexes and foreign keys rebuilt "
+             f"{phases['indexes']:.0f} s)" if {"copy", "indexes"} <= phases.keys() else "")
+    per_million = r["load_s"] * 1_000_000 / r["cases"]
+    estimate = "" if r["cases"] >= 1_000_000 else (
+        f" At this rate 1,000,000 cases would load in ~{per_million / 60:.0f} min "
+        "(an extrapolation, not a measurement).")
     return ["## 4. Scale data set (COPY)", "",
             f"{r['cases']:,} cases; {r['total_rows']:,} rows ({rows}) loaded in "
-            f"{r['load_s']:.0f} s = **{r['rows_per_s']:,.0f} rows/s**, then VACUUM ANALYZE "
-            f"{r['vacuum_analyze_s']:.0f} s.", ""]
+            f"{r['load_s']:.0f} s{split} = **{r['rows_per_s']:,.0f} rows/s** with "
+            f"{r.get('processes', '?')} generating processes, then VACUUM ANALYZE "
+            f"{r['vacuum_analyze_s']:.0f} s. Target: 1,000,000 cases in minutes, not hours: "
+            f"{_met(per_million <= 1800)}{' (extrapolated)' if estimate else ''}.{estimate}",
+            "", "Slowest index and constraint rebuilds: " + "; ".join(
+                f"{_object_name(statement)} {seconds:.0f} s"
+                for statement, seconds in r.get("slowest_rebuilds", [])) + ".", ""]
+
+
+def _object_name(statement: str) -> str:
+    """The index or constraint a rebuild statement makes."""
+    found = re.search(r'(?:INDEX|CONSTRAINT) "?(\w+)', statement)
+    return found.group(1) if found else statement[:60]
+
+
+def _sqlite(r: dict[str, Any]) -> list[str]:
+    lines = ["## 9. SQLite embedded default", "",
+             f"The service path of 1-2 on a SQLite file set up by the app's own engine "
+             f"(`PRAGMA journal_mode` = {r['journal_mode']}, `PRAGMA synchronous` = "
+             f"{r['synchronous']}, read back in the run), {r['cases']} cases, "
+             f"{r['processes']} process (SQLite has one writer at a time).", "",
+             "| database | transitions | per s | p50 ms | p95 ms | p99 ms |",
+             "|---|---|---|---|---|---|",
+             _rate_row("SQLite (WAL, synchronous=FULL)", r["service"])]
+    if "postgres_service" in r:
+        lines += [_rate_row("PostgreSQL, same run, 1 process", r["postgres_service"]), "",
+                  f"SQLite / PostgreSQL: **{r['ratio_to_postgres']:.2f}**."]
+    else:
+        lines += ["", "(No PostgreSQL service figure in this run to set beside it.)"]
+    return lines + [""]
 
 
 def _reminders(r: dict[str, Any]) -> list[str]:
@@ -129,11 +165,18 @@ def markdown(r: dict[str, Any]) -> str:
              f"{m['loadavg_end']} (the machine is shared: absolute figures drift, the "
              "side-by-side ratios less so).", "",
              f"Sizes: {r['sizes']}.", ""]
+    earlier = {key: when for key, when in r.get("measured_at", {}).items()
+               if when != m["date"] and key in r}
+    if earlier:
+        lines += ["Kept from earlier runs (not measured in this one): " + ", ".join(
+            f"{key} ({when})" for key, when in earlier.items()) + ".", ""]
     for key, part in (("transitions", _transitions), ("http", _http), ("scale", _scale),
                       ("reminders", _reminders), ("delivery", _delivery), ("pages", _pages),
-                      ("audit", _audit)):
+                      ("audit", _audit), ("sqlite", _sqlite)):
         if key in r:
             lines += part(r[key])
+            if key in earlier:
+                lines += [f"_(From the run of {earlier[key]}.)_", ""]
     return "\n".join(lines) + "\n" + _kept_notes()
 
 

@@ -10,9 +10,12 @@ Issue 7, measured side by side in one run on scratch PostgreSQL databases
 5.   the reminder scan on it (bench/reminders.py);
 6.   reminder delivery through Celery and SMTP (bench/delivery.py);
 7.   pages and API at scale (bench/pages.py);
-8.   `audit verify` over its events (bench/audit.py).
+8.   `audit verify` over its events (bench/audit.py);
+9.   transitions through the service on the embedded SQLite default (bench/sqlite.py).
 
-Results go to bench/RESULTS.md and bench/results.json (not in a smoke run).
+Results go to bench/RESULTS.md and bench/results.json (not in a smoke run). A
+partial run (`--only`) merges its sections into the results already there and
+keeps the others, each labelled with the run it comes from.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from bench import audit, delivery, http_api, pages, reminders, scale, transitions
+from bench import audit, delivery, http_api, pages, reminders, scale, sqlite, transitions
 from bench.common import HERE, STEPS, create_database, drop_database, machine, migrate
 from bench.common import scratch_database as scratch
 from bench.report import markdown
@@ -34,11 +37,16 @@ __all__ = ["STEPS", "main"]
 
 FULL = {"cases": 300, "concurrency": (1, 8), "http_cases_per_client": 25, "http_levels": (4, 16),
         "scale_cases": 150_000, "incremental": 5000, "backlog": 200_000, "backlog_seconds": 300,
-        "mails": 2000, "pages_requests": 2, "pages_clients": 16, "scale_processes": None}
+        "mails": 2000, "pages_requests": 2, "pages_clients": 16, "scale_processes": None,
+        "sqlite_cases": 100}
 SMOKE = {"cases": 4, "concurrency": (1,), "http_cases_per_client": 1, "http_levels": (2, 4),
          "scale_cases": 300, "incremental": 50, "backlog": 200, "backlog_seconds": 0,
-         "mails": 10, "pages_requests": 1, "pages_clients": 4, "scale_processes": 0}
-BENCHES = ("transitions", "http", "scale")
+         "mails": 10, "pages_requests": 1, "pages_clients": 4, "scale_processes": 0,
+         "sqlite_cases": 2}
+BENCHES = ("transitions", "http", "scale", "sqlite")
+# The result keys each benchmark writes (scale: the data set and what is measured on it).
+SECTIONS = {"transitions": ("transitions",), "http": ("http",),
+            "scale": ("scale", "audit", "pages", "reminders", "delivery"), "sqlite": ("sqlite",)}
 PARTIAL = HERE / "data" / "results.partial.json"
 
 
@@ -67,6 +75,39 @@ def _at_scale(template: str, sizes: dict[str, Any], results: dict[str, Any],
         _timed(results, "delivery", lambda: delivery.measure(url, sizes["mails"]))
 
 
+def _postgres_service(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The one-process PostgreSQL service figure of this run, if it measured one."""
+    return next((run["service"] for run in results.get("transitions", [])
+                 if run["concurrency"] == 1), None)
+
+
+def _earlier() -> dict[str, Any]:
+    path = HERE / "results.json"
+    try:
+        found = json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def merged(earlier: dict[str, Any], results: dict[str, Any], only: set[str]) -> dict[str, Any]:
+    """This run's sections over the earlier results: the sections of benchmarks
+    not run this time are kept, with the date of the run that measured them."""
+    ran = {key for bench in only for key in SECTIONS[bench]}
+    out = {key: value for key, value in earlier.items()
+           if key in {k for keys in SECTIONS.values() for k in keys} - ran}
+    measured_at = {key: when for key, when in earlier.get("measured_at", {}).items()
+                   if key in out}
+    for key in out:
+        measured_at.setdefault(key, earlier.get("machine", {}).get("date", "an earlier run"))
+    out.update(results)
+    for key in ran & results.keys():
+        measured_at[key] = results["machine"]["date"]
+    out["measured_at"] = measured_at
+    out["wall_s"] = {**earlier.get("wall_s", {}), **results.get("wall_s", {})}
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no RESULTS.md")
@@ -76,12 +117,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--backlog-seconds", type=float,
                         help="stop the backlog run after this long (0: until done)")
     parser.add_argument("--mails", type=int, help="outbox rows in the delivery run")
+    parser.add_argument("--sqlite-cases", type=int, help="cases for the SQLite benchmark")
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(BENCHES)} "
                                        "(scale includes reminders, delivery, pages, audit)")
     parser.add_argument("--keep", action="store_true", help="keep the scale database")
     args = parser.parse_args(argv)
     sizes = dict(SMOKE if args.smoke else FULL)
-    for key in ("cases", "scale_cases", "backlog", "backlog_seconds", "mails"):
+    for key in ("cases", "scale_cases", "backlog", "backlog_seconds", "mails", "sqlite_cases"):
         if getattr(args, key) is not None:
             sizes[key] = getattr(args, key)
     only = set(args.only.split(",")) if args.only else set(BENCHES)
@@ -101,6 +143,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             with scratch(template) as url:
                 _timed(results, "http", lambda: http_api.measure(
                     url, sizes["http_cases_per_client"], sizes["http_levels"]))
+        if "sqlite" in only:
+            _timed(results, "sqlite", lambda: sqlite.measure(
+                sizes["sqlite_cases"], _postgres_service(results)))
         if "scale" in only:
             _at_scale(template, sizes, results, args.keep)
     finally:
@@ -108,8 +153,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     results["total_s"] = round(time.perf_counter() - started, 1)
     if not args.smoke:
-        (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str))
-        (HERE / "RESULTS.md").write_text(markdown(results))
+        saved = merged(_earlier(), results, only)
+        (HERE / "results.json").write_text(json.dumps(saved, indent=2, default=str))
+        (HERE / "RESULTS.md").write_text(markdown(saved))
     print(json.dumps(results, indent=2, default=str)[:20000])
     return results
 

@@ -5,8 +5,12 @@
 Without --database-url a scratch database is created and migrated (and
 dropped afterwards unless --keep); with one, it is migrated and loaded (its
 cases table must be empty). Rows are generated in chunks (bench/scale_data.py)
-and copied table by table in foreign-key order, one commit per chunk; then
-the id sequences are set and the tables ANALYZEd.
+by one worker process per core, each copying its own chunks on its own
+connection (COPY text format, one commit per chunk, synchronous_commit off
+for these sessions only), into the case tables with their secondary indexes
+and foreign keys dropped (bench/scale_indexes.py rebuilds them afterwards,
+so the schema ends as migrated: logged tables, every index and constraint);
+then the id sequences are set and the database VACUUM ANALYZEd.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import psycopg
 
 from bench import scale_data as d
 from bench.common import SECRET, conninfo, database_name, migrate, scratch_database
+from bench.scale_indexes import CASE_TABLES, stripped
 
 CHUNK = 5000
 BENCH_PASSWORD = "Bench-mật-khẩu-2026"  # every generated user's (pages bench logs in)
@@ -105,15 +110,27 @@ def _people(conn: psycopg.Connection[Any], ids: dict[str, int], rng: random.Rand
 
 
 _PEOPLE: d.People | None = None
+_CONN: psycopg.Connection[Any] | None = None
 
 
-def _init(people: d.People, seal_key: tuple[str, str]) -> None:
-    """A chunk maker's state: the people, and the key the case rows are sealed with."""
+def _init(people: d.People, seal_key: tuple[str, str], dsn: str | None) -> None:
+    """A chunk maker's state: the people, the key the case rows are sealed
+    with, and its own connection (each maker copies its chunks itself)."""
     from hgkiemtra.cases.audit import configure_seal
 
-    global _PEOPLE
+    global _PEOPLE, _CONN
     _PEOPLE = people
     configure_seal(*seal_key)
+    if dsn is not None:
+        _CONN = _loading_connection(dsn)
+
+
+def _loading_connection(dsn: str) -> psycopg.Connection[Any]:
+    conn = psycopg.connect(dsn)
+    # Only the load skips the WAL flush at commit; the tables stay logged, and
+    # a crash during the load loses a scratch data set, nothing else.
+    conn.execute("SET synchronous_commit = off")
+    return conn
 
 
 def seal_key() -> tuple[str, str]:
@@ -123,30 +140,44 @@ def seal_key() -> tuple[str, str]:
     return os.environ.get("HGKIEMTRA_AUDIT_KEY", ""), SECRET
 
 
-def _make(job: tuple[int, int, int, datetime]) -> d.Chunk:
+def _make(job: tuple[int, int, int, datetime]) -> dict[str, int]:
+    """Make one chunk and copy it in one transaction; rows per table."""
     seed, first, count, now = job
-    assert _PEOPLE is not None
-    return d.cases_chunk(seed, _PEOPLE, first, count, now)
+    assert _PEOPLE is not None and _CONN is not None
+    chunk = d.cases_chunk(seed, _PEOPLE, first, count, now)
+    counts = {table: _copy(_CONN, table, lines) for table, lines in (
+        ("cases", chunk.cases), ("case_team_members", chunk.team), ("case_events", chunk.events),
+        ("deadlines", chunk.deadlines), ("reminders", chunk.reminders))}
+    _CONN.commit()
+    return counts
 
 
-def _chunks(people: d.People, jobs: list[tuple[int, int, int, datetime]],
-            processes: int | None) -> Iterator[d.Chunk]:
-    """The chunks in order, made in worker processes (``processes=0``: here)."""
+def _chunks(people: d.People, jobs: list[tuple[int, int, int, datetime]], dsn: str,
+            processes: int | None) -> Iterator[dict[str, int]]:
+    """Rows per table of each chunk as it is loaded, by ``processes`` worker
+    processes (``processes=0``: here)."""
     if processes == 0:
-        _init(people, seal_key())
-        yield from map(_make, jobs)
+        _init(people, seal_key(), dsn)
+        try:
+            yield from map(_make, jobs)
+        finally:
+            assert _CONN is not None
+            _CONN.close()
         return
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes or os.cpu_count() or 1, _init, (people, seal_key())) as pool:
-        yield from pool.imap(_make, jobs)
+    with ctx.Pool(processes or os.cpu_count() or 1, _init, (people, seal_key(), dsn)) as pool:
+        yield from pool.imap_unordered(_make, jobs)
 
 
 def load(url: str, n_cases: int, seed: int = 7, progress: bool = False,
          processes: int | None = None) -> dict[str, Any]:
     """Generate and COPY ``n_cases`` cases with everything around them; the
-    rows are made by ``processes`` worker processes (default: one per core)."""
+    rows are made and copied by ``processes`` worker processes (default: one
+    per core), into the case tables stripped of their secondary indexes and
+    foreign keys, which are rebuilt afterwards (bench/scale_indexes.py)."""
     rng, now = random.Random(seed), d.now_utc()
     counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+    workers = (os.cpu_count() or 1) if processes is None else max(processes, 1)
     started = time.perf_counter()
     with psycopg.connect(conninfo(url)) as conn:
         row = conn.execute("SELECT count(*) FROM cases").fetchone()
@@ -157,15 +188,14 @@ def load(url: str, n_cases: int, seed: int = 7, progress: bool = False,
         people = _people(conn, ids, rng, now, counts)
         jobs = [(seed * 1_000_003 + n, first_case + n, min(CHUNK, n_cases - n), now)
                 for n in range(0, n_cases, CHUNK)]
-        for chunk in _chunks(people, jobs, processes):
-            for table, lines in (("cases", chunk.cases), ("case_team_members", chunk.team),
-                                 ("case_events", chunk.events), ("deadlines", chunk.deadlines),
-                                 ("reminders", chunk.reminders)):
-                counts[table] += _copy(conn, table, lines)
-            conn.commit()
-            if progress:
-                print(f"bench.scale: {counts['cases']}/{n_cases} cases, "
-                      f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+        with stripped(conn, CASE_TABLES) as phases:
+            for made in _chunks(people, jobs, conninfo(url), processes):
+                for table, rows in made.items():
+                    counts[table] += rows
+                if progress:
+                    print(f"bench.scale: {counts['cases']}/{n_cases} cases, "
+                          f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+            phases["copy"] = time.perf_counter() - started
         loaded = time.perf_counter() - started
         for table in TABLES:
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -178,7 +208,9 @@ def load(url: str, n_cases: int, seed: int = 7, progress: bool = False,
     rows = sum(counts.values())
     return {"cases": n_cases, "rows": counts, "total_rows": rows, "load_s": loaded,
             "rows_per_s": rows / loaded, "vacuum_analyze_s": analysed, "now": now.isoformat(),
-            "seed": seed}
+            "seed": seed, "processes": workers,
+            "phases_s": {k: round(phases[k], 1) for k in ("copy", "indexes")},
+            "slowest_rebuilds": phases["slowest"]}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -11,7 +11,6 @@ past slots already queued, future ones planned.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from hgkiemtra.cases.audit import GENESIS, event_hash, seal_for
+from bench.scale_hash import event_hasher, sorted_json, stamp
+from hgkiemtra.cases.audit import GENESIS, seal_for
 from hgkiemtra.core.text import search_key
 from workflows import registry
 from workflows.calendar import Unit, WorkingCalendar
@@ -205,37 +205,39 @@ def _one_case(rng: random.Random, people: People, case_id: int, kind: str, now: 
         subject_member, subject_org = None, rng.choice(org.units)
         subject_name, subject = f"Tổ chức đảng {subject_org}", {"type": "organisation",
                                                                    "id": subject_org}
-    title = f"{definition.title}: {rng.choice(TOPICS)} — {subject_name}"
+    topic = rng.choice(TOPICS)
+    title = f"{definition.title}: {topic} — {subject_name}"
     finish = rng.random() < (0.9 if age > 400 else 0.25)
     path = _walk(definition, rng, finish=finish, max_steps=24)
     gap = min(timedelta(days=12), (now - opened_at) / (len(path) + 1))
     label = people.names[leader]
     prev, at = GENESIS, opened_at
     events = [("open", None, definition.initial)] + path
+    first_data = sorted_json({"kind": kind, "title": title, "org_id": org.id,
+                               "subject": subject, "anchor_on": opened_on.isoformat()})
+    hash_event = event_hasher()
     for seq, (event, from_state, to_state) in enumerate(events, start=1):
         if seq > 1:
             at = at + gap * rng.uniform(0.3, 1.0)
-        data = ({"kind": kind, "title": title, "org_id": org.id, "subject": subject,
-                 "anchor_on": opened_on.isoformat()} if seq == 1 else {})
-        fields = dict(case_id=case_id, seq=seq, event=event, from_state=from_state,
-                      to_state=to_state, actor_id=leader, actor_label=label, occurred_at=at,
-                      note="", data=data, prev_hash=prev)
-        digest = event_hash(**fields)
+        data = first_data if seq == 1 else "{}"
+        at_text = stamp(at)
+        digest = hash_event(case_id, seq, event, from_state, to_state, leader, label, at,
+                            at_text, data, prev)
         # Hot loop: every field is tab-, newline- and backslash-free by construction.
         out.events.append(f"{case_id}\t{seq}\t{event}\t{from_state or NULL}\t"
-                          f"{to_state}\t{leader}\t{label}\t{at.isoformat()}\t\t"
-                          f"{_json(data) if data else '{}'}\t{prev}\t{digest}\n")
+                          f"{to_state}\t{leader}\t{label}\t{at_text}\t\t{data}\t{prev}\t"
+                          f"{digest}\n")
         prev = digest
     state = events[-1][2]
     state_def = definition.state(state)
-    closed_on = at.astimezone(LOCAL_TZ).date() if state_def.is_final else None
-    out.cases.append(line(
-        case_id, kind, title, "", search_key(title, subject_name), definition.name,
-        definition.version, state, state_def.phase.value, len(events), len(events),
-        subject["type"], subject_member, subject_org, org.id, "{}", opened_on, closed_on,
-        leader, opened_at, at, seal_for(case_id, len(events), state, prev)))
-    for user_id, role in ((leader, "leader"), (directing, "directing")):
-        out.team.append(line(case_id, user_id, role))
+    closed_on = at.astimezone(LOCAL_TZ).date() if state_def.is_final else NULL
+    out.cases.append(
+        f"{case_id}\t{kind}\t{title}\t\t{_search(definition.title, topic, subject_name)}\t"
+        f"{definition.name}\t{definition.version}\t{state}\t{state_def.phase.value}\t"
+        f"{len(events)}\t{len(events)}\t{subject['type']}\t{subject_member or NULL}\t"
+        f"{subject_org or NULL}\t{org.id}\t{{}}\t{opened_on}\t{closed_on}\t{leader}\t"
+        f"{stamp(opened_at)}\t{stamp(at)}\t{seal_for(case_id, len(events), state, prev)}\n")
+    out.team += (f"{case_id}\t{leader}\tleader\n", f"{case_id}\t{directing}\tdirecting\n")
     if not state_def.is_final:
         recipients = [(leader, "leader"), (directing, "directing"),
                       (org.staff["chair"][0], "chair")]
@@ -243,6 +245,18 @@ def _one_case(rng: random.Random, people: People, case_id: int, kind: str, now: 
         if rule is not None:
             _deadline(rng, case_id, state, rule, at.astimezone(LOCAL_TZ).date(),
                       recipients, now, out)
+
+
+def _search(definition_title: str, topic: str, subject_name: str) -> str:
+    """``search_key(title, subject_name)`` from cached parts: the key of text
+    joined by a space is the keys of the parts joined by a space."""
+    name_key = _key(subject_name)
+    return f"{_key(f'{definition_title}: {topic} —')} {name_key} {name_key}"
+
+
+@cache
+def _key(text: str) -> str:
+    return search_key(text)
 
 
 def _deadline(rng: random.Random, case_id: int, state: str, rule: Any,
@@ -258,19 +272,26 @@ def _deadline(rng: random.Random, case_id: int, state: str, rule: Any,
         None, now, None, anchor if paused else None, 0))
     if paused:
         return  # a stopped clock has no reminders planned
+    stamp_now = stamp(now)
     for user_id, role in recipients:
-        for slot in _slots(due_on, role, now):
-            planned = slot.at > now
-            key = (None if planned else f"reminder:{case_id}:{deadline_id}:{slot.kind.value}:"
-                   f"{slot.offset}:{user_id}:{due_on.isoformat()}")
-            out.reminders.append(line(
-                deadline_id, case_id, user_id, role, slot.kind.value, slot.offset,
-                due_on, slot.at, "planned" if planned else "queued", "", key,
-                None if planned else slot.at, now))
+        for kind, offset, at, planned in _slot_fields(due_on, role, now):
+            if planned:
+                out.reminders.append(
+                    f"{deadline_id}\t{case_id}\t{user_id}\t{role}\t{kind}\t{offset}\t"
+                    f"{due_on}\t{at}\tplanned\t\t\\N\t\\N\t{stamp_now}\n")
+            else:
+                out.reminders.append(
+                    f"{deadline_id}\t{case_id}\t{user_id}\t{role}\t{kind}\t{offset}\t"
+                    f"{due_on}\t{at}\tqueued\t\treminder:{case_id}:{deadline_id}:{kind}:"
+                    f"{offset}:{user_id}:{due_on}\t{at}\t{stamp_now}\n")
 
 
-def _json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+@cache
+def _slot_fields(due_on: date, role: str, now: datetime) -> tuple[tuple[str, int, str, bool],
+                                                                  ...]:
+    """(kind, offset, due_at as text, still planned) of each reminder slot."""
+    return tuple((slot.kind.value, slot.offset, stamp(slot.at.astimezone(UTC)), slot.at > now)
+                 for slot in _slots(due_on, role, now))
 
 
 def org_rows(first_id: int, rng: random.Random, now: datetime) -> tuple[list[Org], list[str]]:
