@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from workflows import discipline
+from workflows import discipline, vote_reasons
 from workflows.discipline import FORM_LABELS_VI, RuleSet, TallyResult
 from workflows.engine import EventDef, GuardContext
 from workflows.guards import fact, fact_date, forms_for, is_yes
@@ -111,8 +111,10 @@ def verdict(ctx: GuardContext) -> Verdict:
     running = tuple((str(form), int(total)) for form, total in data.get("vote_running_totals", ()))
     tally = TallyResult(data.get("adopted_form"), int(data.get("members_total") or 0), running,
                         bool(data.get("adopted_alone")), bool(data.get("expulsion_forwarded")))
-    return Verdict(tally, (bool(data.get("within_authority")), str(data.get("authority_reason")
-                                                                   or "")),
+    # The stored reason is plain text (hash-chained data); taken apart again so
+    # a refusal quoting it is translated like the one given while voting.
+    reason = vote_reasons.parse(str(data.get("authority_reason") or ""))
+    return Verdict(tally, (bool(data.get("within_authority")), reason),
                    bool(data.get("limitation_expired")),
                    limitation_checked=data.get("limitation_expired") is not None)
 

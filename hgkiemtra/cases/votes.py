@@ -15,10 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import vote_reasons
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import db
-from workflows import registry
+from workflows import registry, vote_reasons
 from workflows.ballots import VOTE_BASE_FIELDS, VOTE_FIELDS, is_ballot_event
 from workflows.discipline import BODY_KIND_LABELS_VI, FORM_LABELS_VI, LEVEL_LABELS_VI
 from workflows.engine import EventDef, Role, WorkflowDefinition

@@ -44,3 +44,25 @@ def test_parts_that_do_not_spell_the_text_give_nothing():
     assert stored_text.load(parts, "Hạn: 2026-01-06.") is None  # edited by hand since
     one = stored_text.load_one(parts, "Hạn: 2026-01-05.")
     assert isinstance(one, Msg) and one.template == "Hạn: {due}."
+
+
+def test_a_refusal_quoting_a_recorded_authority_reason_is_a_translatable_message() -> None:
+    """The reason comes back from the case's data as plain text; the guard that
+    quotes it hands out the message can_decide wrote, so the page translates it."""
+    from workflows import proceedings
+    from workflows.engine import GuardContext
+
+    stored = str.__str__(msg("Hình thức '{form}' đối với {category} vượt thẩm quyền của {body} "
+                             "— {propose}", form="Khai trừ", category="đảng viên",
+                             body="Chi bộ", propose=msg("đề nghị {target} xem xét, quyết định",
+                                                       target="Đảng ủy cơ sở")))
+    ctx = GuardContext(state="voted", subject_type="member", note="", today=date(2026, 11, 28),
+                       case_data={"vote_outcome": "propose", "adopted_form": "expulsion",
+                                  "members_total": 9, "vote_running_totals": [["expulsion", 9]],
+                                  "within_authority": False, "authority_reason": stored,
+                                  "limitation_expired": False},
+                       event_data={})
+    allowed, reason = proceedings.adopted_within_authority(ctx)
+    assert not allowed
+    assert isinstance(reason, Msg) and reason == stored
+    assert reason.template.startswith("Hình thức '{form}'")

@@ -18,7 +18,7 @@ from flask import session as web_session
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.calendar import feeds
 from hgkiemtra.cases import service as cases
-from hgkiemtra.cases import vote_reasons, votes
+from hgkiemtra.cases import votes
 from hgkiemtra.core.errors import ValidationFailed
 from hgkiemtra.deadlines import explanations
 from hgkiemtra.deadlines.models import Deadline
@@ -27,7 +27,7 @@ from hgkiemtra.web.i18n import translate, translate_stored
 from tests import factories as f
 from tests.integration.ui.conftest import text
 from tests.integration.ui.test_votes import BEFORE_VOTE, _vote
-from workflows import discipline
+from workflows import discipline, vote_reasons
 from workflows.calendar import WorkingCalendar
 from workflows.text import Msg
 

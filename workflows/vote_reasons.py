@@ -1,4 +1,4 @@
-"""The authority reason of a recorded vote, taken apart again so the page can translate it.
+"""The authority reason of a recorded vote, taken apart again so it can be translated.
 
 A recorded vote keeps its authority reason as Vietnamese text in the event's
 data, which the audit hash chain covers: it is never rewritten, and old votes
