@@ -131,7 +131,8 @@ def _pages(r: dict[str, Any]) -> list[str]:
     targets = {"list_filtered": 40, "list_search": 40, "list_deep_page": 40, "case_page": 40,
                "dashboard": 100, "statistics": 500, "api_list": 40, "api_case": 40}
     lines = ["## 7. Pages and API at scale", "",
-             f"{r['clients']} concurrent clients; errors: {r['errors']}.", "",
+             f"{r['clients']} concurrent clients on one page at a time (all start it together); "
+             f"errors: {r['errors']}.", "",
              "| page | requests | p50 ms | p95 ms | target p95 |", "|---|---|---|---|---|"]
     for page, d in r["pages"].items():
         target = targets.get(page)
