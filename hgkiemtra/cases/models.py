@@ -73,9 +73,10 @@ class Case(db.Model):
         foreign_keys=[subject_org_id], lazy="joined"
     )
     # Loaded on use, not with every case: a reload of the row after a commit
-    # stays one query; fire_event joins the team in its one load.
+    # stays one query; fire_event joins the team in its one load. Seats in the
+    # order they were given, however the team was loaded.
     team: Mapped[list[CaseTeamMember]] = relationship(
-        back_populates="case", cascade="all, delete-orphan"
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseTeamMember.id"
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from flask import current_app
@@ -46,32 +47,24 @@ def tick() -> dict[str, int]:
     return {**result, **outcomes}
 
 
-@shared_task(
-    name="hgkiemtra.reminders.tasks.deliver_message",
-    ignore_result=True,
-    # Only the database failing is retried here (briefly); mail failures are
-    # recorded on the row and retried by tick after the row's backoff.
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=5,
-)
+# Only the database failing is retried by the task itself (briefly); mail
+# failures are recorded on the row and retried by tick after the row's backoff.
+RETRY_ON_DATABASE: dict[str, Any] = {
+    "autoretry_for": (OperationalError,), "retry_backoff": 2, "retry_backoff_max": 60,
+    "retry_jitter": True, "max_retries": 5,
+}
+
+
+@shared_task(name="hgkiemtra.reminders.tasks.deliver_message", ignore_result=True,
+             **RETRY_ON_DATABASE)
 def deliver_message(message_id: int) -> str:
     outcome = service.deliver(int(message_id), _mailer())
     db.session.commit()
     return outcome.value
 
 
-@shared_task(
-    name="hgkiemtra.reminders.tasks.deliver_messages",
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="hgkiemtra.reminders.tasks.deliver_messages", ignore_result=True,
+             **RETRY_ON_DATABASE)
 def deliver_messages(message_ids: list[int]) -> dict[str, int]:
     """A batch of rows over one SMTP connection (bulk producers: one task per
     few dozen rows instead of one per row)."""
