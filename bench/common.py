@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -129,3 +131,14 @@ def machine(sync: str) -> dict[str, Any]:
             "python": platform.python_version(), "synchronous_commit": sync,
             "loadavg_start": [round(x, 2) for x in load],
             "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+
+
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process's group (gunicorn or Celery with its children), SIGKILL after 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

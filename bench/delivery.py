@@ -11,7 +11,6 @@ runs from the first task enqueued to the last row marked sent.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from typing import Any
 
 import psycopg
 
-from bench.common import SECRET, conninfo
+from bench.common import SECRET, conninfo, stop_process_group
 
 REDIS_URL = os.environ.get("HGKIEMTRA_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PROCESSES = 2
@@ -79,16 +78,6 @@ def _start_worker(url: str, port: int, queue: str, log: Path) -> subprocess.Pope
     with log.open("wb") as out:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,  # noqa: S603
                                 start_new_session=True)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _wait(condition: Any, what: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -146,7 +135,7 @@ def measure(url: str, n: int) -> dict[str, Any]:
             elapsed = time.perf_counter() - started
             received = handler.count - baseline
         finally:
-            _stop(worker)
+            stop_process_group(worker)
             producer.close()
             controller.stop()
             _clean_redis(queue)

@@ -14,7 +14,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import SECRET, STEPS, app_for, summary, window
+from bench.common import SECRET, STEPS, app_for, stop_process_group, summary, window
 
 WORKERS, THREADS = 2, 8
 # (worker class, threads per worker); "sync" serves one request at a time per worker.
@@ -95,13 +94,7 @@ def start_server(url: str, log: Path, timeout: int = 30,
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    stop_process_group(server)
 
 
 def client(port: int, tokens: dict[str, str], cases: list[tuple[int, int]], barrier: Any,
