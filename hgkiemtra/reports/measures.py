@@ -2,8 +2,12 @@
 
 Each query returns small grouped rows (by kind, subject type, event, outcome,
 level…); ``sections.py`` adds them up into the report's figures. Nothing is
-counted row by row in Python, so the cost stays with the indexes at 100,000
-cases (see ``reports/models.py`` for the ones added for this).
+counted row by row in Python, and no query scans or joins the whole cases
+table: the events and the phase times come from the summary tables the
+database keeps (``reports/summary.py``), read by a period index; the cases
+received from an index holding every column they need; each deadline due in
+the period finds its case's kind and organisation in an index by case id
+(``reports/models.py`` lists the indexes).
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hgkiemtra.cases.models import Case, CaseEvent
+from hgkiemtra.cases.models import Case
 from hgkiemtra.core.replica import read_session
 from hgkiemtra.deadlines.models import Deadline
-from hgkiemtra.people.models import Organisation
-from hgkiemtra.reports import phase_times, sqlfuncs
+from hgkiemtra.reports import phase_times, sqlfuncs, summary
+from hgkiemtra.reports.models import StatEvent
 from hgkiemtra.reports.periods import Period
 from workflows.engine import Phase
 
@@ -27,9 +31,7 @@ INSPECTION_KINDS = ("inspection_violation", "inspection_lower_work", "financial_
                     "asset_declaration")
 SUPERVISION_KINDS = ("supervision",)
 # Events whose date places a case in a period, by what they mean for the report.
-COUNTED_EVENTS = ("decide", "conclude", "decide_discipline", "propose_discipline",
-                  "no_discipline", "accept", "reject", "forward", "withdraw",
-                  "keep_as_information", "rule", "escalate")
+COUNTED_EVENTS = summary.COUNTED_EVENTS
 MEASURED_PHASES = tuple(p for p in Phase if p is not Phase.CLOSED)
 
 
@@ -56,6 +58,7 @@ class Measures:
 
 def measure(conditions: list[sa.ColumnElement[bool]], period: Period, today: date) -> Measures:
     sqlfuncs.without_jit(read_session())
+    sqlfuncs.sorts_in_memory(read_session())
     found = Measures()
     found.events = _events(conditions, period)
     found.subjects = _subjects(conditions, period)
@@ -70,27 +73,17 @@ def _in_period(column: Any, period: Period) -> sa.ColumnElement[bool]:
     return sa.and_(column >= start, column < end)
 
 
-def _json_text(column: Any, key: str) -> Any:
-    return column[key].as_string()
-
-
 def _events(conditions: list[sa.ColumnElement[bool]], period: Period,
             ) -> dict[EventKey, tuple[int, int]]:
-    detail = sa.func.coalesce(_json_text(CaseEvent.data, "outcome"),
-                              _json_text(CaseEvent.data, "ruling"),
-                              _json_text(CaseEvent.data, "form"))
-    level = sa.func.coalesce(_json_text(Case.data, "body_level"), Organisation.level)
-    combined = _json_text(Case.data, "admission").is_not(None)
-    amount = sa.func.sum(sa.cast(_json_text(CaseEvent.data, "amount_to_recover"), sa.Numeric))
+    facts = StatEvent.__table__.c
+    level = sa.func.coalesce(facts.body_level, facts.org_level)
     stmt = (
-        sa.select(Case.kind, Case.subject_type, CaseEvent.event, detail, level, combined,
-                  sa.func.count(), amount)
-        .select_from(CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .join(Organisation, Organisation.id == Case.org_id)
-        .where(CaseEvent.event.in_(COUNTED_EVENTS), _in_period(CaseEvent.occurred_at, period),
-               *conditions)
-        .group_by(Case.kind, Case.subject_type, CaseEvent.event, detail, level, combined)
+        sa.select(facts.kind, facts.subject_type, facts.event, facts.detail, level,
+                  facts.is_combined, sa.func.count(), sa.func.sum(facts.amount))
+        .where(_in_period(facts.occurred_at, period),
+               *summary.adapt(conditions, StatEvent.__table__))
+        .group_by(facts.kind, facts.subject_type, facts.event, facts.detail, level,
+                  facts.is_combined)
     )
     return {
         EventKey(kind, subject_type, event, detail, level, bool(is_combined)):
@@ -102,33 +95,46 @@ def _events(conditions: list[sa.ColumnElement[bool]], period: Period,
 
 def _subjects(conditions: list[sa.ColumnElement[bool]], period: Period) -> dict[str, int]:
     """Distinct members and organisations inspected or supervised: subjects of the cases
-    whose decision to inspect or supervise was issued in the period, split by who acts."""
-    is_cell = Organisation.level == "cell"
-    columns: dict[str, Any] = {}
-    for group, kinds in (("inspected", INSPECTION_KINDS), ("supervised", SUPERVISION_KINDS)):
-        for subject, column in (("members", Case.subject_member_id),
-                                ("organisations", Case.subject_org_id)):
-            of_group = Case.kind.in_(kinds)
-            for actor, cond in (("cells", is_cell), ("committee", sa.not_(is_cell)),
-                                ("total", sa.true())):
-                name = f"{group}.{subject}.{actor}"
-                columns[name] = sa.func.count(sa.distinct(
-                    sa.case((sa.and_(of_group, cond), column), else_=None)))
-    stmt = (
-        sa.select(*(expr.label(name.replace(".", "__")) for name, expr in columns.items()))
-        .select_from(CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .join(Organisation, Organisation.id == Case.org_id)
-        .where(CaseEvent.event == "decide",
-               Case.kind.in_(INSPECTION_KINDS + SUPERVISION_KINDS),
-               _in_period(CaseEvent.occurred_at, period), *conditions)
+    whose decision to inspect or supervise was issued in the period, split by who acts.
+
+    Each subject once per group (hash aggregates, not a sort per distinct count),
+    marked if a cell or a committee above cells acted on it; then counted."""
+    facts = StatEvent.__table__.c
+    rows = (
+        sa.select(sa.case((facts.kind.in_(INSPECTION_KINDS), "inspected"), else_="supervised")
+                  .label("grp"),
+                  facts.subject_member_id.label("members"),
+                  facts.subject_org_id.label("organisations"),
+                  sa.case((facts.org_level == "cell", 1), else_=0).label("is_cell"))
+        .where(facts.event == "decide", facts.kind.in_(INSPECTION_KINDS + SUPERVISION_KINDS),
+               _in_period(facts.occurred_at, period),
+               *summary.adapt(conditions, StatEvent.__table__))
+        .subquery("decided")
     )
-    row = read_session().execute(stmt).one()
-    return {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
+    parts = []
+    for subject in ("members", "organisations"):
+        column = rows.c[subject]
+        per_subject = (
+            sa.select(rows.c.grp, sa.func.max(rows.c.is_cell).label("cells"),
+                      sa.func.max(1 - rows.c.is_cell).label("committee"))
+            .where(column.is_not(None)).group_by(rows.c.grp, column).subquery(subject)
+        )
+        parts.append(sa.select(per_subject.c.grp, sa.literal(subject), sa.func.sum(
+            per_subject.c.cells), sa.func.sum(per_subject.c.committee), sa.func.count())
+            .group_by(per_subject.c.grp))
+    found = {f"{group}.{subject}.{actor}": 0
+             for group in ("inspected", "supervised") for subject in ("members", "organisations")
+             for actor in ("cells", "committee", "total")}
+    for group, subject, cells, committee, total in read_session().execute(sa.union_all(*parts)):
+        found.update({f"{group}.{subject}.cells": int(cells or 0),
+                      f"{group}.{subject}.committee": int(committee or 0),
+                      f"{group}.{subject}.total": int(total)})
+    return found
 
 
 def _received(conditions: list[sa.ColumnElement[bool]], period: Period,
               ) -> dict[tuple[str, str], int]:
+    """Read from ``ix_cases_opened_on_kind`` alone (it holds every column used)."""
     stmt = (
         sa.select(Case.kind, Case.subject_type, sa.func.count())
         .where(Case.opened_on >= period.start, Case.opened_on < period.end, *conditions)
@@ -143,7 +149,8 @@ def _received(conditions: list[sa.ColumnElement[bool]], period: Period,
 def _deadlines(conditions: list[sa.ColumnElement[bool]], period: Period, today: date,
                ) -> dict[str, tuple[int, int]]:
     """Deadlines due in the period and already past (due before ``today``), and of
-    those the missed ones: still open and running, or met after their due day."""
+    those the missed ones: still open and running, or met after their due day.
+    Each one's case is looked up in ``ix_cases_id_kind_org_id`` (index-only)."""
     late = sa.or_(
         sa.and_(Deadline.status == "open", Deadline.paused_since.is_(None)),
         sa.and_(Deadline.status == "met", sqlfuncs.local_date(Deadline.closed_at)

@@ -33,23 +33,23 @@ def _local_date_sqlite(element: local_date, compiler: Any, **kw: Any) -> str:
     return f"date({arg}, '+7 hours')"
 
 
-class days_between(FunctionElement[Any]):  # noqa: N801
-    """Days (fractional) from the first timestamp to the second."""
+class micros_between(FunctionElement[Any]):  # noqa: N801
+    """Whole microseconds from the first timestamp to the second (the phase stays)."""
 
-    type = sa.Float()
+    type = sa.BigInteger()
     inherit_cache = True
 
 
-@compiles(days_between, "postgresql")
-def _days_pg(element: days_between, compiler: Any, **kw: Any) -> str:
+@compiles(micros_between, "postgresql")
+def _micros_pg(element: micros_between, compiler: Any, **kw: Any) -> str:
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+    return f"CAST(round(EXTRACT(EPOCH FROM ({end} - {start})) * 1000000) AS BIGINT)"
 
 
-@compiles(days_between)
-def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+@compiles(micros_between)
+def _micros_sqlite(element: micros_between, compiler: Any, **kw: Any) -> str:
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(julianday({end}) - julianday({start}))"
+    return f"CAST(round((julianday({end}) - julianday({start})) * 86400000000) AS INTEGER)"
 
 
 def is_postgresql(bind: Any) -> bool:
@@ -68,3 +68,11 @@ def without_jit(session: Any) -> None:
     queries themselves run."""
     if is_postgresql(session.get_bind()):
         session.execute(sa.text("SET LOCAL jit = off"))
+
+
+def sorts_in_memory(session: Any) -> None:
+    """Give this transaction's sorts room (PostgreSQL): the phase medians sort a
+    year's stays (~100,000 rows at 100,000 cases), which spilled to disk with
+    the default 4 MB."""
+    if is_postgresql(session.get_bind()):
+        session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
