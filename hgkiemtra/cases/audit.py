@@ -128,18 +128,72 @@ def append_event(
     )
     row = CaseEvent(**fields, hash=event_hash(**fields))
     db.session.add(row)
-    seal = seal_for(case.id, case.event_count, to_state, row.hash)
+    _seal(case, to_state, row.hash)
+    return row
+
+
+def chain_event(
+    case: Case,
+    *,
+    event: str,
+    from_state: str | None,
+    to_state: str,
+    actor_id: int | None,
+    actor_label: str,
+    occurred_at: datetime,
+    note: str,
+    data: dict[str, Any],
+    prev_hash: str,
+) -> dict[str, Any]:
+    """``append_event`` for a transition, in two halves: the row's values
+    (hash included) and the new seal and head on ``case`` now, the row itself
+    later with ``insert_event``, a Core INSERT (no unit of work), once the
+    case's own UPDATE has been flushed: the guarded UPDATE stays the first
+    write, so two writers of one case still meet on its row first. Only for a
+    case that already has events (not the opening one)."""
+    fields: dict[str, Any] = {
+        "case_id": case.id, "seq": case.event_count, "event": event,
+        "from_state": from_state, "to_state": to_state, "actor_id": actor_id,
+        "actor_label": actor_label, "occurred_at": occurred_at, "note": note,
+        "data": data, "prev_hash": prev_hash,
+    }
+    fields["hash"] = event_hash(**fields)
+    case.audit_seal = seal_for(case.id, case.event_count, to_state, fields["hash"])
+    case.head_hash = fields["hash"]
+    return fields
+
+
+def insert_event(row: dict[str, Any]) -> None:
+    """Write a row made by ``chain_event`` (``deadlines.service.close_open_deadlines``
+    writes it with the deadlines it closes, in one round trip)."""
+    db.session.execute(_INSERT_EVENT, row)
+
+
+_INSERT_EVENT = sa.insert(CaseEvent.__table__)
+
+
+def event_insert(prefix: str) -> sa.Insert:
+    """The INSERT of a ``chain_event`` row whose values are bound as ``prefix`` + column."""
+    table = CaseEvent.__table__
+    return sa.insert(table).values({
+        name: sa.bindparam(prefix + name, type_=table.c[name].type)
+        for name in ("case_id", "seq", "event", "from_state", "to_state", "actor_id",
+                     "actor_label", "occurred_at", "note", "data", "prev_hash", "hash")
+    })
+
+
+def _seal(case: Case, to_state: str, head_hash: str) -> None:
+    seal = seal_for(case.id, case.event_count, to_state, head_hash)
     if case.event_count == 1:
         # The opening event: the new row is already written and its version is 1;
         # sealing it must not count as a second change of the case.
         db.session.execute(sa.update(Case.__table__).where(Case.__table__.c.id == case.id)
-                           .values(audit_seal=seal, head_hash=row.hash))
+                           .values(audit_seal=seal, head_hash=head_hash))
         set_committed_value(case, "audit_seal", seal)
-        set_committed_value(case, "head_hash", row.hash)
+        set_committed_value(case, "head_hash", head_hash)
     else:
         # Both ride on the UPDATE the event makes anyway.
-        case.audit_seal, case.head_hash = seal, row.hash
-    return row
+        case.audit_seal, case.head_hash = seal, head_hash
 
 
 def record_in_place(
@@ -327,11 +381,15 @@ def behind(saved: list[Head]) -> list[Break]:
 
 
 def orphan_events() -> list[Break]:
-    """Events whose case row does not exist (inserted behind the app's back)."""
-    rows = db.session.execute(
-        sa.select(CaseEvent.id, CaseEvent.case_id, CaseEvent.seq)
-        .outerjoin(Case, Case.id == CaseEvent.case_id)
-        .where(Case.id.is_(None))
-        .order_by(CaseEvent.id)
-    ).all()
+    """Events whose case row does not exist (inserted behind the app's back). The case ids
+    are matched first (index-only scans rather than a pass over every event row), then the
+    events of the missing ones read; a NULL case id (constraint dropped) counts too."""
+    ids = sa.select(CaseEvent.case_id).distinct().subquery()
+    missing = sa.select(ids.c.case_id).outerjoin(Case, Case.id == ids.c.case_id).where(
+        Case.id.is_(None))
+    columns = (CaseEvent.id, CaseEvent.case_id, CaseEvent.seq)
+    rows = db.session.execute(sa.union_all(
+        sa.select(*columns).where(CaseEvent.case_id.in_(missing)),
+        sa.select(*columns).where(CaseEvent.case_id.is_(None)),
+    ).order_by("id")).all()
     return [Break(r.case_id, r.id, r.seq, "event belongs to no case") for r in rows]

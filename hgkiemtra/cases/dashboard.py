@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases.models import Case
+from hgkiemtra.cases.models import Case, CasePhaseCount
 from hgkiemtra.cases.queries import on_team
 from hgkiemtra.core.db import db
 from hgkiemtra.deadlines.models import Deadline
+from hgkiemtra.people.models import Organisation
 from workflows.engine import PHASE_LABELS_VI, PHASE_ORDER, Phase
 
 WEEK = 7  # "due this week": today and the six days after it
@@ -43,6 +45,7 @@ def my_cases(actor: Actor, user_id: int, limit: int = LIST_LIMIT) -> list[Case]:
     """Open cases whose team includes the user, most recently moved first."""
     stmt = _open_cases(actor).where(on_team(user_id))
     stmt = stmt.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit)
+    stmt = stmt.options(lazyload(Case.organisation))  # not shown: a shorter plan
     return list(db.session.execute(stmt).scalars())
 
 
@@ -57,6 +60,10 @@ def my_next_deadlines(
                Deadline.status == "open")
         .order_by(Deadline.due_on, Deadline.id)
         .limit(limit)
+        # The panel shows the case's reference and title only: joining its
+        # organisation and subject would just lengthen the plan.
+        .options(lazyload(Case.organisation), lazyload(Case.subject_member),
+                 lazyload(Case.subject_org))
     )
     return [(d, c) for d, c in db.session.execute(stmt).all()]
 
@@ -73,13 +80,12 @@ def cases_in_phase(actor: Actor, phase: str, limit: int = LIST_LIMIT) -> list[Ca
 
 def phase_counts(actor: Actor, today: date) -> list[PhaseCount]:
     """Per open phase: open cases, those overdue, those with a deadline this week."""
-    # Closed cases (most of them, after a few years) are never shown: not counted.
-    in_scope = sa.and_(actor.visible_org_filter(Case.org_id), Case.phase != Phase.CLOSED.value)
-    totals = _count_by_phase(sa.select(Case.phase, sa.func.count(Case.id)).where(in_scope))
-    late = _deadline_counts(in_scope, Deadline.due_on < today)
-    soon = _deadline_counts(
-        in_scope, Deadline.due_on >= today, Deadline.due_on < today + timedelta(days=WEEK)
-    )
+    # Everything (a province's chair): no condition, the counts join no organisations.
+    everything = _holds_every_organisation(actor)
+    totals = _open_by_phase(
+        sa.true() if everything else actor.visible_org_filter(CasePhaseCount.org_id))
+    late, soon = _deadline_counts(
+        sa.true() if everything else actor.visible_org_filter(Case.org_id), today)
     return [
         PhaseCount(p.value, PHASE_LABELS_VI[p], totals.get(p.value, 0), late.get(p.value, 0),
                    soon.get(p.value, 0))
@@ -88,18 +94,51 @@ def phase_counts(actor: Actor, today: date) -> list[PhaseCount]:
     ]
 
 
-def _deadline_counts(
-    in_scope: sa.ColumnElement[bool], *due: sa.ColumnElement[bool]
-) -> dict[str, int]:
-    """Cases in scope with a running deadline matching ``due``. A semi-join (EXISTS),
-    not a join and count(DISTINCT): both sides are read from the partial indexes
-    ix_cases_open_phase_org and ix_deadlines_running_due_on, nothing is sorted."""
-    running = sa.exists().where(
-        Deadline.case_id == Case.id,
-        # A paused clock (a procedure allowing it) is neither late nor due soon.
-        Deadline.status == "open", Deadline.paused_since.is_(None), *due,
+def _holds_every_organisation(actor: Actor) -> bool:
+    roots = actor.scope_paths()
+    if not roots or "/" in roots:
+        return bool(roots)
+    outside = sa.select(Organisation.id).where(sa.not_(sa.or_(
+        *(Organisation.path.startswith(root, autoescape=True) for root in roots))))
+    return db.session.execute(outside.limit(1)).first() is None
+
+
+def _open_by_phase(in_scope: sa.ColumnElement[bool]) -> dict[str, int]:
+    """Open cases in scope by phase, summed from the kept counts (cases.phase_counts):
+    a few rows per organisation, not one per case. Closed cases are never shown."""
+    stmt = (
+        sa.select(CasePhaseCount.phase, sa.func.sum(CasePhaseCount.cases))
+        .where(in_scope, CasePhaseCount.phase != Phase.CLOSED.value)
+        .group_by(CasePhaseCount.phase)
     )
-    return _count_by_phase(sa.select(Case.phase, sa.func.count(Case.id)).where(in_scope, running))
+    return {phase: int(count or 0) for phase, count in db.session.execute(stmt).all()}
+
+
+def _deadline_counts(
+    in_scope: sa.ColumnElement[bool], today: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Open cases in scope with a running deadline overdue, and with one due within
+    the week, by phase. These depend on today's date: counted, never kept, each
+    from a range of the running deadlines (index ix_deadlines_running_due_on)."""
+    in_scope = sa.and_(in_scope, Case.phase != Phase.CLOSED.value)
+    # Overdue: a semi-join (EXISTS) of the open cases and the running deadlines,
+    # each case counted once: both partial indexes read in case id order and
+    # merged (ix_cases_open_id_phase_org, ix_deadlines_running_case_id).
+    late = sa.exists().where(Deadline.case_id == Case.id, *_running(Deadline.due_on < today))
+    overdue = _count_by_phase(
+        sa.select(Case.phase, sa.func.count(Case.id)).where(in_scope, late))
+    # Due this week: a few deadlines (ix_deadlines_running_due_on), each probing
+    # its open case (a case running two counts once); no scan of the open cases.
+    week = _running(Deadline.due_on >= today, Deadline.due_on < today + timedelta(days=WEEK))
+    due_soon = _count_by_phase(
+        sa.select(Case.phase, sa.func.count(sa.distinct(Case.id)))
+        .select_from(Deadline).join(Case, Case.id == Deadline.case_id).where(in_scope, *week))
+    return overdue, due_soon
+
+
+def _running(*due: sa.ColumnElement[bool]) -> tuple[sa.ColumnElement[bool], ...]:
+    # A paused clock (a procedure allowing it) is neither late nor due soon.
+    return (Deadline.status == "open", Deadline.paused_since.is_(None), *due)
 
 
 def _count_by_phase(stmt: sa.Select[tuple[str, int]]) -> dict[str, int]:

@@ -100,6 +100,11 @@ class Case(db.Model):
         sa.Index("ix_cases_open_phase_org", "phase", "org_id", "id",
                  postgresql_where=sa.text("phase <> 'closed'"),
                  sqlite_where=sa.text("phase <> 'closed'")),
+        # The same, in id order: the dashboard's overdue count merges it with the
+        # running deadlines by case id, its due-this-week count probes it (f2b3c4d5e602).
+        sa.Index("ix_cases_open_id_phase_org", "id", "phase", "org_id",
+                 postgresql_where=sa.text("phase <> 'closed'"),
+                 sqlite_where=sa.text("phase <> 'closed'")),
     )
 
     @property
@@ -215,3 +220,18 @@ class TeamDeclaration(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("case_id", "user_id"),)
+
+
+class CasePhaseCount(db.Model):
+    """How many cases an organisation has in each phase: the dashboard's open
+    counts without counting the cases. Kept by ``cases.service`` (opening a case,
+    an event changing its phase) and ``people.handover`` (open work handed to a
+    successor organisation) in the same transaction, rebuilt from the cases
+    by ``cases.phase_counts.recount`` (after a bulk load behind the app's back).
+    """
+
+    __tablename__ = "case_phase_counts"
+
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    phase: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    cases: Mapped[int] = mapped_column(sa.Integer, default=0)

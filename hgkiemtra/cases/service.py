@@ -7,6 +7,7 @@ audit event, the deadlines, the outbox rows) land together or not at all.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import audit, conflicts, links
+from hgkiemtra.cases import audit, conflicts, links, phase_counts
 from hgkiemtra.cases.models import Case, CaseEvent, CaseTeamMember
 from hgkiemtra.core import config_cache
 from hgkiemtra.core.db import db, utcnow
@@ -159,6 +160,7 @@ def open_case(
     )
     deadlines.plan_deadlines(case, definition.state(case.state), today, {}, now=now)
     db.session.flush()
+    phase_counts.move(case.org_id, None, case.phase)  # the dashboard's counts
     return case
 
 
@@ -329,7 +331,7 @@ def _advance(actor: Actor, case: Case, event: str, *, expected_version: int, not
         new_state = definition.fire(event, case.state)
     except TransitionNotAllowed as exc:
         raise TransitionRejected(reason_of(exc)) from None
-    from_state = case.state
+    from_state, from_phase = case.state, case.phase
     prev_hash = audit.head_of(case)
     state_def = definition.state(new_state)
     try:
@@ -341,7 +343,7 @@ def _advance(actor: Actor, case: Case, event: str, *, expected_version: int, not
         case.updated_at = now
         if state_def.is_final:
             case.closed_on = today
-        audit.append_event(
+        row = audit.chain_event(
             case,
             event=event,
             from_state=from_state,
@@ -353,10 +355,12 @@ def _advance(actor: Actor, case: Case, event: str, *, expected_version: int, not
             data=data,
             prev_hash=prev_hash,
         )
-        deadlines.close_open_deadlines(case, now, "met")
+        db.session.flush()  # the guarded UPDATE of the case first, then Core writes
+        deadlines.close_open_deadlines(case, now, "met", event_row=row)  # writes the event
         deadlines.plan_deadlines(case, state_def, today, data, now=now, chairs=chairs)
         _notify_team(case, actor, event, from_state)
         db.session.flush()
+        phase_counts.move(case.org_id, from_phase, case.phase)  # no statement if unchanged
         if spawns:
             links.spawn(actor, case, spawns, event=event, note=note, data=data, now=now,
                         opener=open_case)
@@ -379,15 +383,21 @@ def _load_for_fire(case_id: int) -> tuple[Case | None, int | None, list[int]]:
         # roles of team members already loaded, e.g. the actor's own).
         db.session.flush()
         db.session.expire(loaded)
-    query = (
-        sa.select(Case, config_cache.token_column(), reminder_planning.chairs_column(Case.org_id))
-        .where(Case.id == case_id)
-        .options(joinedload(Case.team).joinedload(CaseTeamMember.user).lazyload(User.roles))
-    )
-    row = db.session.execute(query).unique().first()
+    row = db.session.execute(_fire_query(), {"case_id": case_id}).unique().first()
     if row is None:
         return None, None, []
     return row[0], row[1], reminder_planning.nearest_chairs(row[2])
+
+
+@functools.cache
+def _fire_query() -> sa.Select[Case, Any, Any]:
+    """The statement ``_load_for_fire`` runs, built once: building it (aliases,
+    subqueries, loader options) cost more than running it."""
+    return (
+        sa.select(Case, config_cache.token_column(), reminder_planning.chairs_column(Case.org_id))
+        .where(Case.id == sa.bindparam("case_id"))
+        .options(joinedload(Case.team).joinedload(CaseTeamMember.user).lazyload(User.roles))
+    )
 
 
 def preview_event(

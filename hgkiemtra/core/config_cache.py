@@ -13,6 +13,7 @@ when the row is missing (the table emptied by hand), they read the tables.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -46,7 +47,14 @@ def token_column() -> sa.ScalarSelect[Any]:
 
 def _database() -> str:
     bind = db.session.get_bind()
-    return str(getattr(bind, "engine", bind).url)
+    engine: Any = getattr(bind, "engine", bind)
+    name = _names.get(engine)
+    if name is None:  # rendering the URL cost more than the rest of ``using``
+        name = _names[engine] = str(engine.url)
+    return name
+
+
+_names: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 @contextmanager

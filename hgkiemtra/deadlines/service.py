@@ -6,11 +6,13 @@ Planning a deadline plans its reminders; closing one cancels them
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from hgkiemtra.cases import audit
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core import config_cache
 from hgkiemtra.core.db import db, utcnow
@@ -36,22 +38,45 @@ def _load_calendar() -> WorkingCalendar:
     )
 
 
-def close_open_deadlines(case: Case, now: datetime, status: str = "met") -> None:
+def close_open_deadlines(case: Case, now: datetime, status: str = "met", *,
+                         event_row: dict[str, Any] | None = None) -> None:
     """Close every open deadline of ``case`` and cancel their planned reminders,
-    in set-based statements (no row is loaded: this runs on every transition)."""
+    in set-based statements (no row is loaded: this runs on every transition).
+    ``event_row``, the transition's audit event (``audit.chain_event``), is
+    written first, in the same statement on PostgreSQL (one round trip)."""
     db.session.flush()  # Core statements below: nothing pending may be lost by the expiry
+    dialect = db.session.get_bind().dialect.name
+    params = {"of_case": case.id, "at": now}
+    if event_row is not None:
+        if dialect == "postgresql":
+            params |= {f"ev_{key}": value for key, value in event_row.items()}
+        else:
+            audit.insert_event(event_row)
+    with_event = event_row is not None and dialect == "postgresql"
+    for statement in _closing_statements(dialect, status, with_event):
+        db.session.execute(statement, params)
+    reminders.expire_loaded(case.id)
+
+
+@functools.cache
+def _closing_statements(dialect: str, status: str,
+                        with_event: bool = False) -> tuple[sa.Executable, ...]:
+    """The statements of ``close_open_deadlines``, built once per status."""
     table = Deadline.__table__
-    open_ids = sa.select(table.c.id).where(table.c.case_id == case.id, table.c.status == "open")
-    close = sa.update(table).where(table.c.id.in_(open_ids)).values(status=status, closed_at=now)
+    open_ids = sa.select(table.c.id).where(table.c.case_id == sa.bindparam("of_case"),
+                                           table.c.status == "open")
+    close = (sa.update(table).where(table.c.id.in_(open_ids))
+             .values(status=status, closed_at=sa.bindparam("at")))
     reason = f"deadline {status}"
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         # One round trip: the CTE closes the deadlines, the outer UPDATE their reminders.
         closed = close.returning(table.c.id).cte("closed")
-        db.session.execute(reminders.cancel_statement(sa.select(closed.c.id), reason))
-    else:
-        db.session.execute(reminders.cancel_statement(open_ids, reason))
-        db.session.execute(close)
-    reminders.expire_loaded(case.id)
+        cancel = reminders.cancel_statement(sa.select(closed.c.id), reason)
+        if with_event:
+            # The event's INSERT rides along as a CTE of its own.
+            cancel = cancel.add_cte(audit.event_insert("ev_").cte("ev"))
+        return (cancel,)
+    return reminders.cancel_statement(open_ids, reason), close
 
 
 def open_deadlines(case_id: int) -> list[Deadline]:
@@ -74,7 +99,9 @@ def plan_deadlines(
     chairs: list[int] | None = None,
 ) -> list[Deadline]:
     """Store the deadlines ``state`` starts, each with how it was computed, and
-    plan their reminders."""
+    plan their reminders. The rows go out as Core INSERTs (this runs on every
+    transition that enters a state with a deadline); the Deadline objects
+    returned hold what was written but are not in the session."""
     if not state.deadlines:
         return []
     calendar = calendar or working_calendar()
@@ -106,11 +133,19 @@ def plan_deadlines(
             citation=terms.citation,
         )
         explanations.store(deadline, lines)
-        db.session.add(deadline)
         planned.append(deadline)
-    db.session.flush()
+    db.session.flush()  # whatever the caller has pending goes first, as before
+    for deadline in planned:
+        values = {key: getattr(deadline, key) for key in _PLANNED_COLUMNS}
+        deadline.id = db.session.execute(_INSERT_DEADLINE, values).scalar_one()
+        deadline.status, deadline.paused_since = "open", None
     reminders.plan_new_deadlines(case, planned, now or utcnow(), calendar, chairs)
     return planned
+
+
+_PLANNED_COLUMNS = ("case_id", "rule", "label", "state", "anchor_on", "due_on", "amount", "unit",
+                    "rule_set", "citation", "explanation", "explanation_parts")
+_INSERT_DEADLINE = sa.insert(Deadline.__table__).returning(Deadline.__table__.c.id)
 
 
 def find_rule(case: Case, deadline: Deadline) -> Any:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from hgkiemtra.auth.permissions import Actor
-from hgkiemtra.cases import audit
+from hgkiemtra.cases import audit, phase_counts
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import db
 from hgkiemtra.core.errors import ValidationFailed
@@ -113,6 +113,7 @@ def hand_case(h: Handover, case: Case, to_org: Organisation) -> None:
     """The case's owner becomes ``to_org``: an audit event keeps the chain whole."""
     from_org = case.organisation
     case.organisation = to_org
+    phase_counts.transfer(case.phase, from_org.id, to_org.id)  # the dashboard's counts
     audit.record_in_place(
         case, event=TRANSFER_EVENT, actor_id=h.actor.user_id, actor_label=h.actor.label,
         occurred_at=h.now,

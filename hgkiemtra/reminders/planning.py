@@ -189,6 +189,14 @@ def _new_row(deadline: Deadline, item: Wanted) -> Reminder:
     )
 
 
+def _new_values(deadline: Deadline, item: Wanted) -> dict[str, Any]:
+    """``_new_row`` as the values of a Core INSERT."""
+    return {"deadline_id": deadline.id, "case_id": deadline.case_id,
+            "recipient_id": item.recipient_id, "role": item.role, "kind": item.slot.kind.value,
+            "offset_days": item.slot.offset, "due_on": deadline.due_on, "due_at": item.slot.at,
+            "status": "planned"}
+
+
 def cancel_for_deadline(deadline_id: int, reason: str) -> int:
     result = db.session.execute(
         sa.update(Reminder)
@@ -228,13 +236,14 @@ def plan_new_deadlines(case: Case, deadlines: list[Deadline], now: datetime,
         chairs = chair_recipients(case.organisation.path)
     recipients = team_recipients(case) + [(user_id, CHAIR_ROLE) for user_id in chairs]
     policy_map = policies()
+    rows: list[dict[str, Any]] = []
     for deadline in deadlines:
         if deadline.status != "open" or deadline.paused_since is not None:
             continue
         want = _wanted_for(deadline, recipients, policy_map, calendar, now)
-        db.session.add_all(_new_row(deadline, item) for item in want.values()
-                           if item.slot.at > now)
-    db.session.flush()
+        rows.extend(_new_values(deadline, item) for item in want.values() if item.slot.at > now)
+    if rows:  # one Core INSERT (many VALUES), no unit of work: this runs on every transition
+        db.session.execute(sa.insert(Reminder.__table__), rows)
 
 
 def open_deadlines_of(case_ids: Iterable[int] | None = None,

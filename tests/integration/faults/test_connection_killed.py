@@ -27,16 +27,17 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @contextmanager
-def connection_killed_at(statement_start: str) -> Iterator[list[int]]:
+def connection_killed_at(fragment: str) -> Iterator[list[int]]:
     """Terminate the app's own database connection just before it sends the
-    first statement starting with ``statement_start`` (that statement then fails)."""
+    first statement containing ``fragment`` (that statement then fails); containing,
+    not starting with: the event INSERT may ride in a WITH statement."""
     killed: list[int] = []
     admin = sa.create_engine(
         sa.make_url(str(db.engine.url)).set(drivername="postgresql+psycopg"),
         isolation_level="AUTOCOMMIT")
 
     def kill(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if killed or not statement.lstrip().upper().startswith(statement_start):
+        if killed or fragment not in statement.upper():
             return
         pid = conn.connection.dbapi_connection.info.backend_pid
         with admin.connect() as other:

@@ -219,3 +219,24 @@ def test_top_level_organisations_merge_into_a_new_top_level_one(scene, session):
     assert w.province.successor == target and scene.city.successor == target
     assert {c.name for c in target.children} == {w.district.name, w.other_district.name}
     assert scene.open_case.org_id == w.district.successor.id  # went with its district
+
+
+def test_the_dashboard_counts_follow_the_handed_over_cases(scene, session):
+    """Open work moved to the successor moves in the kept counts (case_phase_counts) too."""
+    from hgkiemtra.cases.models import Case, CasePhaseCount
+
+    def kept() -> dict[tuple[int, str], int]:
+        rows = session.execute(sa.select(CasePhaseCount.org_id, CasePhaseCount.phase,
+                                         CasePhaseCount.cases)).all()
+        return {(org, phase): n for org, phase, n in rows if n}
+
+    def counted() -> dict[tuple[int, str], int]:
+        rows = session.execute(sa.select(Case.org_id, Case.phase, sa.func.count())
+                               .group_by(Case.org_id, Case.phase)).all()
+        return {(org, phase): n for org, phase, n in rows}
+
+    assert kept() == counted()
+    changes.dissolve(admin(scene), scene.w.district.id, ON)
+    session.commit()
+    assert scene.open_case.org_id == scene.w.province.id
+    assert kept() == counted()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.cases import service as cases
-from hgkiemtra.core.db import utcnow
+from hgkiemtra.core.db import db, utcnow
 from tests import factories as f
 from tests.integration.ui.conftest import text
 
@@ -67,3 +69,26 @@ def test_a_case_outside_the_scope_never_shows_on_the_dashboard(ui, w, make_case)
     page = text(ui.get("/"))
     assert "Hồ sơ của Vị Thanh" not in page
     assert "Không có hồ sơ nào đang chờ Ủy ban xem xét." in page
+
+
+def test_the_inspectors_panels_load_nothing_case_by_case(ui, w, make_case, session):
+    """Their cases and next deadlines in one query each (and the deadlines'
+    extensions and pauses): no organisation or subject read per row."""
+    for n in range(3):
+        _decided_long_ago(w, make_case(f"Hồ sơ số {n}"))
+    session.commit()
+    ui.sign_in(w.inspector)
+    ui.get("/")
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = text(ui.get("/"))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert all(f"Hồ sơ số {n}" in page for n in range(3))
+    assert len(seen) == 5, "\n".join(seen)  # user, cases, deadlines, extensions, pauses
