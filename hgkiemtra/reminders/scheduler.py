@@ -14,11 +14,14 @@ others are cancelled as superseded), so a long outage yields one catch-up
 mail per deadline and person, not a burst.
 
 A batch is set-based: the rows are read as plain tuples, decided in Python,
-and written back with a handful of statements per batch (cancel, outbox
-insert, mark queued, next repeats), whatever the batch size. The selection
-is two index range scans on ``ix_reminders_planned_due_at`` (due now; due
-before the digest horizon for digest users) rather than one ``OR`` across
-the users table, which would walk every planned reminder.
+and written back with a handful of statements per batch (cancel and mark
+queued, outbox insert, next repeats), whatever the batch size. The outbox row
+holds only ids and the facts of the reminder: the mail is rendered at
+delivery, not here. The selection is two index range scans on
+``ix_reminders_planned_due_at`` (due now; due before the digest horizon for
+digest users) rather than one ``OR`` across the users table, which would walk
+every planned reminder; the digest finds its items through the small partial
+index ``ix_reminders_digest_pending``.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hgkiemtra.core.db import db
-from hgkiemtra.core.outbox import OutboxMessage, add_message_once
+from hgkiemtra.core.outbox import add_message_once
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import User
 from hgkiemtra.reminders import bulk
@@ -102,23 +105,19 @@ def queue_due(now: datetime, limit: int = BATCH,
             (digest if user.reminder_mode == "digest" else mails).append(row)
             if row.kind in REPEATING:
                 repeats.append(row)
-    bulk.cancel(stale, "stale")
-    bulk.cancel(superseded, "superseded")
+    cancelled = [(rid, "stale") for rid in stale] + [(rid, "superseded") for rid in superseded]
+    queued = [(r.id, outbox_key(r)) for r in mails] + [(r.id, None) for r in digest]
+    bulk.settle(cancelled, queued, now)
     write_outbox_rows(mails)
-    bulk.mark_queued([(r.id, outbox_key(r)) for r in mails] + [(r.id, None) for r in digest],
-                     now)
     bulk.plan_next_repeats(repeats, deadlines, now, context)
     return len(rows)
 
 
 def write_outbox_rows(rows: Sequence[Any]) -> None:
-    """One outbox row per reminder, skipping keys already written."""
-    bulk.insert_ignoring_duplicates(OutboxMessage.__table__, [{
-        "key": outbox_key(r), "kind": MAIL_KIND[r.kind], "recipient_id": r.recipient_id,
-        "case_id": r.case_id, "payload": {
-            "reminder_id": r.id, "deadline_id": r.deadline_id, "kind": r.kind,
-            "offset_days": r.offset_days, "due_on": r.due_on.isoformat(), "role": r.role},
-    } for r in rows], ["key"])
+    """One outbox row per reminder, skipping keys already written (the payload:
+    ``bulk.reminder_payload``; nothing is rendered before delivery)."""
+    bulk.insert_outbox_rows(rows, [outbox_key(r) for r in rows],
+                            [MAIL_KIND[r.kind] for r in rows])
 
 
 def _still_wanted(row: Any, deadline: Any, user: Any) -> bool:

@@ -31,6 +31,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from hgkiemtra.core.db import db, utcnow
 from hgkiemtra.core.errors import NotFound, ValidationFailed
@@ -159,15 +160,20 @@ def _prefetch(messages: list[OutboxMessage]) -> list[Any]:
     reminder_ids = {int(m.payload["reminder_id"]) for m in messages
                     if isinstance(m.payload, dict) and m.payload.get("reminder_id")}
     reminders = _load_all(Reminder, reminder_ids)
+    case_ids = {m.case_id for m in messages if m.case_id} | {r.case_id for r in reminders}
+    # Escalations list the case team: its seats and their users, loaded with the cases.
+    teams = (selectinload(Case.team),) if any(
+        m.kind == "deadline_escalation" for m in messages) else ()
     return [*reminders,
             *_load_all(User, {m.recipient_id for m in messages if m.recipient_id}),
             *_load_all(Deadline, {r.deadline_id for r in reminders}),
-            *_load_all(Case, {m.case_id for m in messages if m.case_id}
-                       | {r.case_id for r in reminders})]
+            *_load_all(Case, case_ids, *teams)]
 
 
-def _load_all(model: Any, ids: set[int]) -> list[Any]:
-    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
+def _load_all(model: Any, ids: set[int], *options: Any) -> list[Any]:
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(*options)))
 
 
 def _send_chunk(ids: list[int], mailer: Mailer, now: datetime) -> Counter[str]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
+
 import pytest
 
 from hgkiemtra.cases.models import Case
 from hgkiemtra.core.db import db
 from hgkiemtra.core.outbox import OutboxMessage
-from hgkiemtra.reminders.mail import Mail, Undeliverable, render
+from hgkiemtra.reminders.mail import Mail, Undeliverable, render, to_bytes, to_email
 
 BASE = "https://hgkiemtra.example.vn"
 
@@ -92,3 +96,25 @@ def test_a_kind_without_templates_is_undeliverable(rows):
     message.kind = "no_such_kind"
     with pytest.raises(Undeliverable):
         render(message, BASE)
+
+
+def test_the_bytes_sent_are_the_email_message_written_faster(rows):
+    mail = _mail_for(rows, rows.world.inspector)
+    long_subject = Mail(mail.to_addr, "Nhắc hạn: " + "báo cáo kết quả kiểm tra " * 5,
+                        mail.body_text, mail.body_html, mail.outbox_key)
+    for one in (mail, long_subject):
+        raw = to_bytes(one, "ubkt@example.vn")
+        assert re.search(rb"(?<!\r)\n", raw) is None  # CRLF only, also in folded headers
+        sent = email.message_from_bytes(raw, policy=email.policy.default)
+        built = to_email(one, "ubkt@example.vn")
+        for header in ("From", "To", "Subject", "Message-ID", "Auto-Submitted"):
+            assert str(sent[header]) == str(built[header])
+        for subtype in ("plain", "html"):
+            assert sent.get_body((subtype,)).get_content() == \
+                built.get_body((subtype,)).get_content()
+
+
+def test_a_line_break_in_an_address_is_never_sent(rows):
+    mail = _mail_for(rows, rows.world.inspector)
+    with pytest.raises(Undeliverable):
+        to_bytes(mail, "ubkt@example.vn\r\nBcc: x@example.vn")

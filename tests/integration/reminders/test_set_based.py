@@ -7,13 +7,14 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from hgkiemtra.core.db import db
 from hgkiemtra.core.outbox import OutboxMessage
-from hgkiemtra.reminders import scheduler, service
+from hgkiemtra.reminders import bulk, scheduler, service
 from hgkiemtra.reminders.mail import SmtpConnection, render
 from hgkiemtra.reminders.models import Reminder
 from hgkiemtra.reminders.policy import set_reminder_mode
@@ -158,3 +159,46 @@ def test_a_dropped_connection_is_reopened_once(rows, smtp_mailer, inbox):
     finally:
         connection.close()
     assert connection.opened == 2 and inbox.count() == 2
+
+
+def test_the_server_writes_the_outbox_row_the_python_path_would(session):
+    clean()
+    w = f.world()
+    decided_case(w, local(2026, 2, 5, 9))
+    assert scheduler.queue_due(local(2026, 2, 10, 8)) == 2
+    messages = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert len(messages) == 2
+    for message in messages:
+        reminder = db.session.get(Reminder, message.payload["reminder_id"])
+        assert message.key == reminder.outbox_key == scheduler.outbox_key(reminder)
+        assert message.payload == bulk.reminder_payload(reminder)
+        assert (message.kind, message.recipient_id, message.case_id, message.status) == (
+            scheduler.MAIL_KIND[reminder.kind], reminder.recipient_id, reminder.case_id,
+            "pending")
+
+
+def test_array_parameters_reach_the_server_unchanged(session):
+    values = {"ints": [3, None, 1], "texts": ["reminder:1:2:before:7:3:2026-02-10", "", None,
+                                              "NULL"],
+              "days": [date(2026, 2, 10)], "instants": [datetime(2026, 2, 10, 1, tzinfo=UTC)]}
+    row = db.session.execute(sa.text(
+        "SELECT CAST(:ints AS integer[]), CAST(:texts AS varchar[]), CAST(:days AS date[]), "
+        "CAST(:instants AS timestamptz[])"),
+        {name: bulk.pg_array(items) for name, items in values.items()}).one()
+    assert list(row) == list(values.values())
+
+
+def test_escalations_are_rendered_without_a_query_per_mail(session, sink_mailer):
+    clean()
+    w = f.world()
+    for hour in (9, 10, 11):
+        decided_case(w, local(2026, 1, 5, hour))
+    while scheduler.queue_due(local(2026, 2, 20, 8)):
+        pass
+    ids = db.session.scalars(sa.select(OutboxMessage.id).where(
+        OutboxMessage.kind == "deadline_escalation")).all()
+    assert len(ids) >= 2
+    db.session.expunge_all()  # nothing of the cases or their teams is loaded yet
+    with counting() as statements:
+        assert service.deliver_many(list(ids), sink_mailer)["sent"] == len(ids)
+    assert sum("FROM case_team_members" in s for s in statements) == 1
