@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,14 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     _register_cli(app)
     celery_init_app(app)
     return app
+
+
+def warm_up() -> None:
+    """Pay when a web worker starts (wsgi.py) what its first request would pay:
+    the holidays package loads its Vietnamese tables on first use (~0.5-0.9 s)."""
+    from workflows.calendar import WorkingCalendar
+
+    WorkingCalendar().is_working_day(date.today())
 
 
 def _configure(app: Flask, settings: Settings) -> None:

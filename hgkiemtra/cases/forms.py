@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,8 +27,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, Select, html_params
 
 from hgkiemtra.cases.documents import ALLOWED_TYPES, DOC_TYPES
 from hgkiemtra.cases.queries import DEFAULT_SORT, INT32_MAX, CaseFilter
@@ -41,6 +43,60 @@ PER_PAGE_CHOICES = (25, 50, 100)
 LONG_TEXT = 500  # text fields allowing more than this get a text area
 
 
+class QuickSelect(Select):
+    """WTForms' select, markup for markup, with plain options written directly:
+    the organisation filter has one option per organisation in scope (1,111 in a
+    province), and WTForms' generic path (a Choice and an attribute writer per
+    option) cost ~0.1 ms an option."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        choices = field.choices
+        if self.multiple or not isinstance(choices, list):
+            return super().__call__(field, **kwargs)  # type: ignore[no-any-return]
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        coerce, data = field.coerce, field.data
+        for choice in choices:
+            value = choice.value if type(choice) is SelectChoice else None
+            if not isinstance(value, str) or choice.render_kw or choice.optgroup is not None:
+                return super().__call__(field, **kwargs)  # type: ignore[no-any-return]
+            selected = " selected" if coerce(value) == data else ""
+            html.append(f'<option{selected} value="{escape(value)}">'
+                        f"{escape(choice.label or value)}</option>")
+        html.append("</select>")
+        return Markup("".join(html))
+
+
+class QuickCheckboxList(ListWidget):
+    """``ListWidget(prefix_label=False)`` of ``CheckboxInput``s for a multiple select,
+    markup for markup, without a bound field and a label object per option: the
+    link form lists up to 300 members (~0.5 ms an option the generic way)."""
+
+    def __init__(self) -> None:
+        super().__init__(prefix_label=False)
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        flags = field.flags
+        if field.render_kw or flags.required or flags.disabled:
+            return super().__call__(field, **kwargs)  # type: ignore[no-any-return]
+        kwargs.setdefault("id", field.id)
+        html = [f"<ul {html_params(**kwargs)}>"]
+        name = escape(field.name)
+        for i, choice in enumerate(field.iter_choices()):
+            option_id = escape(f"{field.id}-{i}")
+            checked = "checked " if choice.selected else ""
+            html.append(f'<li><input {checked}id="{option_id}" name="{name}" type="checkbox" '
+                        f'value="{escape(str(choice.value))}"> '
+                        f'<label for="{option_id}">{escape(choice.label or choice.value)}'
+                        "</label></li>")
+        html.append("</ul>")
+        return Markup("".join(html))
+
+
 class CaseFilterForm(Form):
     """The case list's query string; choices are filled per request."""
 
@@ -48,12 +104,13 @@ class CaseFilterForm(Form):
         csrf = False  # a GET form: it changes nothing
 
     q = StringField(_l("Tìm kiếm"), validators=[Optional(), Length(max=200)])
-    kind = SelectField(_l("Loại hồ sơ"), choices=[], default="")
-    phase = SelectField(_l("Giai đoạn"), choices=[], default="")
-    state = SelectField(_l("Bước"), choices=[], default="")
-    org_id = SelectField(_l("Tổ chức (cả cấp dưới)"), choices=[], default="")
-    year = SelectField(_l("Năm lập"), choices=[], default="")
-    overdue = SelectField(_l("Thời hạn"), choices=[], default="")
+    kind = SelectField(_l("Loại hồ sơ"), choices=[], default="", widget=QuickSelect())
+    phase = SelectField(_l("Giai đoạn"), choices=[], default="", widget=QuickSelect())
+    state = SelectField(_l("Bước"), choices=[], default="", widget=QuickSelect())
+    org_id = SelectField(_l("Tổ chức (cả cấp dưới)"), choices=[], default="",
+                         widget=QuickSelect())
+    year = SelectField(_l("Năm lập"), choices=[], default="", widget=QuickSelect())
+    overdue = SelectField(_l("Thời hạn"), choices=[], default="", widget=QuickSelect())
     mine = BooleanField(_l("Chỉ hồ sơ tôi tham gia"))
     sort = SelectField(_l("Sắp xếp"), choices=[], default=DEFAULT_SORT)
     per_page = SelectField(_l("Số dòng mỗi trang"), choices=[], default="25")

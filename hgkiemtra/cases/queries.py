@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, lazyload, selectinload
 
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.cases.keyset import KeysetPage, decode_cursor, keyset_page, offset_page
@@ -173,15 +173,33 @@ def next_deadlines(case_ids: Sequence[int]) -> dict[int, Deadline]:
     return found
 
 
-def case_deadlines(case_id: int) -> list[Deadline]:
-    """Every deadline of the case, open or closed, oldest first."""
-    return list(
-        db.session.execute(
-            sa.select(Deadline)
-            .where(Deadline.case_id == case_id)
-            .order_by(Deadline.created_at, Deadline.id)
-        ).scalars()
-    )
+def deadline_marks(case_ids: Sequence[int], today: date) -> tuple[set[int], dict[int, Deadline]]:
+    """``overdue_ids`` and ``next_deadlines`` of a page of cases from one query:
+    both read the open deadlines, and the list shows neither extensions nor pauses."""
+    if not case_ids:
+        return set(), {}
+    rows = db.session.execute(
+        sa.select(Deadline)
+        .where(Deadline.case_id.in_(case_ids), Deadline.status == "open")
+        .order_by(Deadline.due_on, Deadline.id)
+        .options(lazyload(Deadline.extensions), lazyload(Deadline.pauses))
+    ).scalars()
+    late: set[int] = set()
+    found: dict[int, Deadline] = {}
+    for deadline in rows:
+        found.setdefault(deadline.case_id, deadline)
+        if deadline.paused_since is None and deadline.due_on < today:
+            late.add(deadline.case_id)
+    return late, found
+
+
+def case_deadlines(case_id: int, with_changes: bool = True) -> list[Deadline]:
+    """Every deadline of the case, open or closed, oldest first; with_changes=False
+    leaves each one's extensions and pauses unread until asked for (the case page)."""
+    stmt = sa.select(Deadline).where(Deadline.case_id == case_id)
+    if not with_changes:
+        stmt = stmt.options(lazyload(Deadline.extensions), lazyload(Deadline.pauses))
+    return list(db.session.execute(stmt.order_by(Deadline.created_at, Deadline.id)).scalars())
 
 
 def opened_years(actor: Actor) -> list[int]:

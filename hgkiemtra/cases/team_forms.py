@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput
 
-from hgkiemtra.cases.forms import REQUIRED
+from hgkiemtra.cases.forms import REQUIRED, QuickCheckboxList
 from hgkiemtra.web.forms import Form, options
 
 # The request kinds of links.open_linked, as the form offers them.
@@ -42,7 +42,7 @@ class LinkForm(Form):
                               choices=options(MEMBER_CASE_LABELS.items()))
     member_ids = SelectMultipleField(
         _l("Đảng viên có trách nhiệm"), choices=[], validators=[Optional()],
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        widget=QuickCheckboxList(), option_widget=CheckboxInput(),
     )
     note = TextAreaField(_l("Căn cứ mở hồ sơ liên kết"),
                          validators=[DataRequired(REQUIRED), Length(max=20000)])

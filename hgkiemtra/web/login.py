@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user
+from sqlalchemy.orm import joinedload
 
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.core.db import db
@@ -29,7 +30,8 @@ def load_user(login_id: str) -> User | None:
     user_id, _, version = login_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()) or len(login_id) > 24:
         return None
-    user = db.session.get(User, int(user_id))
+    # The roles in the same statement (a join, not a second SELECT): every page needs them.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user

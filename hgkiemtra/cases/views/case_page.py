@@ -46,7 +46,8 @@ def render_case(
         state=definition.state(case.state),
         phase_label=PHASE_LABELS_VI[Phase(case.phase)],
         steps=presenters.phase_steps(definition, case, events),
-        deadlines=[presenters.countdown(d, today) for d in queries.case_deadlines(case.id)],
+        deadlines=[presenters.countdown(d, today)
+                   for d in queries.case_deadlines(case.id, with_changes=False)],
         facts=presenters.case_facts(definition, events),
         timeline=presenters.timeline(definition, events),
         chain_problem=audit.verify_case(case, events),

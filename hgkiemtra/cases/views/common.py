@@ -61,9 +61,18 @@ def org_choices(
     actor: Actor, active_on: date | None = None, orgs: list[Organisation] | None = None
 ) -> list[tuple[int, str]]:
     """(id, name indented by depth) for a select box."""
-    orgs = orgs_in_scope(actor, active_on) if orgs is None else orgs
-    top = min((o.path.count("/") for o in orgs), default=2)
-    return [(o.id, "\u2003" * (o.path.count("/") - top) + o.name) for o in orgs]
+    if orgs is None and active_on is None:
+        # Three columns, not 1,111 Organisation objects: the case list's filter.
+        rows = db.session.execute(
+            sa.select(Organisation.id, Organisation.name, Organisation.path)
+            .where(actor.visible_org_filter(Organisation.id))
+            .order_by(Organisation.path)
+        ).all()
+    else:
+        found = orgs_in_scope(actor, active_on) if orgs is None else orgs
+        rows = [(o.id, o.name, o.path) for o in found]
+    top = min((path.count("/") for _, _, path in rows), default=2)
+    return [(org_id, "\u2003" * (path.count("/") - top) + name) for org_id, name, path in rows]
 
 
 def can_write(actor: Actor, case: Case) -> bool:

@@ -118,7 +118,7 @@ def case_list() -> tuple[str, int]:
         page = queries.seek_cases(actor, filters, today, None, form.page_size)
     found, total = page.rows, page.total
     ids = [c.id for c in found]
-    late, upcoming = queries.overdue_ids(ids, today), queries.next_deadlines(ids)
+    late, upcoming = queries.deadline_marks(ids, today)
     rows = [
         Row(
             case=c,
