@@ -13,4 +13,6 @@ RUN useradd --system --home /app hgkiemtra && mkdir -p /data && chown hgkiemtra 
 USER hgkiemtra
 ENV HGKIEMTRA_INSTANCE_DIR=/data HGKIEMTRA_STORAGE_DIR=/data/storage
 EXPOSE 8000
-CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8000", "hgkiemtra.wsgi:app"]
+# Workers, threads, preload, timeouts: hgkiemtra/gunicorn_conf.py (the bench uses it too).
+CMD ["gunicorn", "--config", "python:hgkiemtra.gunicorn_conf", "--bind", "0.0.0.0:8000", \
+     "hgkiemtra.wsgi:app"]

@@ -1,6 +1,8 @@
 """Issue 7 item 3: the transition API over HTTP.
 
-gunicorn (2 workers, gthread, 8 threads each) serves the app on a scratch
+gunicorn, configured as in production (``hgkiemtra/gunicorn_conf.py``, the
+file the Dockerfile, docker-compose.yml and the systemd unit load: 2 workers,
+gthread, 8 threads each, app preloaded), serves the app on a scratch
 database; 4 and then 16 clients, each its own process (no shared GIL), each
 with one keep-alive http.client connection, walk their own cases through
 the inspection steps (POST /api/v1/cases/<id>/events with the version from
@@ -23,16 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import SECRET, STEPS, app_for, stop_process_group, summary, window
+from hgkiemtra import gunicorn_conf
 
-WORKERS, THREADS = 2, 8
+CONFIG = "python:hgkiemtra.gunicorn_conf"
+WORKERS, THREADS = gunicorn_conf.workers, gunicorn_conf.threads
 # (worker class, threads per worker); "sync" serves one request at a time per worker.
-GTHREAD, SYNC = ("gthread", THREADS), ("sync", 1)
+GTHREAD, SYNC = (gunicorn_conf.worker_class, THREADS), ("sync", 1)
 WORKER = GTHREAD
 
 
 def server_line(worker: tuple[str, int] = WORKER) -> str:
     kind, threads = worker
-    return f"gunicorn --workers {WORKERS} --worker-class {kind}" + (
+    return f"gunicorn --config {CONFIG} --workers {WORKERS} --worker-class {kind}" + (
         f" --threads {threads}" if kind == "gthread" else "")
 
 
@@ -70,7 +74,8 @@ def start_server(url: str, log: Path, timeout: int = 30,
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log.open("wb") as out:
         server = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-            [str(gunicorn), "--workers", str(WORKERS), "--worker-class", worker[0],
+            [str(gunicorn), "--config", CONFIG, "--workers", str(WORKERS),
+             "--worker-class", worker[0],
              "--threads", str(worker[1]), "--timeout", str(timeout),
              "--bind", f"127.0.0.1:{port}", "--log-level",
              "warning", "hgkiemtra.wsgi:app"],

@@ -3,9 +3,10 @@
 ``audit.verify_case`` checks one case from ORM objects, which costs ~0.5 ms
 per event at scale (ORM materialisation ~60 %, then ``json.dumps`` and
 ``strftime``). Here one query streams (case, event) tuples ordered by
-(case id, seq) through a server-side cursor; PostgreSQL formats the
-timestamps and hands the JSON over as text (``{}``, most events' data, needs
-no parsing). The checks and the order of the checks are those of
+(case id, seq) through a server-side cursor, fetched in batches; PostgreSQL
+hands the UTC timestamps over as ISO text (its plain output, far cheaper than
+``to_char``; ``utc_text`` pads the fraction) and the JSON as text (``{}``,
+most events' data, needs no parsing). The checks and the order of the checks are those of
 ``verify_case``, and each hash is rebuilt byte for byte in the writer's
 canonical form (``audit.event_hash``; tests/unit/test_audit_canonical.py
 holds the two together). Over many events the case-id range is split into
@@ -19,6 +20,7 @@ import hmac
 import json
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -29,10 +31,11 @@ from hgkiemtra.cases.audit import GENESIS, Break
 from hgkiemtra.cases.models import CaseEvent
 from hgkiemtra.core.db import db
 
+_sha256 = hashlib.sha256
 PARALLEL_FROM = 200_000  # events: below this, forking costs more than it saves
 SLICES_PER_PROCESS = 4
 FETCH = 5_000
-_TS = """to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+_TS = "(e.occurred_at AT TIME ZONE 'UTC')::text"  # DateStyle ISO: see _stream
 _PG_SQL = (
     "SELECT c.id, c.event_count, c.state, c.audit_seal, e.id, e.seq, e.event, e.from_state,"
     f" e.to_state, e.actor_id, e.actor_label, {_TS}, e.note, e.data::text, e.prev_hash, e.hash"
@@ -41,7 +44,7 @@ _PG_SQL = (
 )
 
 # One row: case id, event count, state, seal, then the event's id, seq, event, from_state,
-# to_state, actor_id, actor_label, occurred_at (canonical text), note, data (canonical JSON),
+# to_state, actor_id, actor_label, occurred_at (PostgreSQL's UTC text), note, data (canonical JSON),
 # prev_hash, hash — the event part None when the case has no event.
 Row = Sequence[Any]
 
@@ -54,8 +57,14 @@ def canonical_data(text: str | None) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _text(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
+def utc_text(text: str) -> str:
+    """PostgreSQL's ISO text of a UTC timestamp ('YYYY-MM-DD HH:MM:SS[.fff]', trailing zeros
+    of the fraction dropped) in ``audit._timestamp``'s form ('YYYY-MM-DDTHH:MM:SS.ffffffZ')."""
+    if len(text) == 26:
+        return f"{text[:10]}T{text[11:]}Z"
+    day, _, clock = text.partition(" ")
+    whole, _, fraction = clock.partition(".")
+    return f"{day}T{whole}.{fraction:0<6}Z"
 
 
 def fast_hash(case_id: int, seq: int, event: str, from_state: str | None, to_state: str,
@@ -63,14 +72,14 @@ def fast_hash(case_id: int, seq: int, event: str, from_state: str | None, to_sta
               data_json: str, prev_hash: str) -> str:
     """``audit.event_hash`` spelled out: the same keys in sorted order, same separators."""
     enc = encode_basestring  # the columns other than from_state and actor_id are NOT NULL
-    canonical = (
-        f'{{"actor_id":{"null" if actor_id is None else int(actor_id)},'
-        f'"actor_label":{enc(actor_label)},"case_id":{int(case_id)},"data":{data_json},'
-        f'"event":{enc(event)},"from_state":{_text(from_state)},"note":{enc(note)},'
-        f'"occurred_at":"{occurred_at}","prev_hash":{enc(prev_hash)},"seq":{int(seq)},'
-        f'"to_state":{enc(to_state)}}}'
+    canonical = (  # the ids and seq are ints (integer columns): formatted as json.dumps does
+        f'{{"actor_id":{"null" if actor_id is None else actor_id},'
+        f'"actor_label":{enc(actor_label)},"case_id":{case_id},"data":{data_json},'
+        f'"event":{enc(event)},"from_state":{"null" if from_state is None else enc(from_state)},'
+        f'"note":{enc(note)},"occurred_at":"{occurred_at}","prev_hash":{enc(prev_hash)},'
+        f'"seq":{seq},"to_state":{enc(to_state)}}}'
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _sha256(canonical.encode()).hexdigest()
 
 
 def check_case(case: Row, events: list[Row], seal_key: bytes) -> Break | None:
@@ -78,18 +87,20 @@ def check_case(case: Row, events: list[Row], seal_key: bytes) -> Break | None:
     case_id, event_count, state, seal = case[0], case[1], case[2], case[3]
     prev, prev_to = GENESIS, None
     for expected_seq, e in enumerate(events, start=1):
-        eid, seq = e[4], e[5]
+        (_, _, _, _, eid, seq, event, from_state, to_state, actor_id, actor_label, occurred,
+         note, data, prev_hash, hash_) = e
         if seq != expected_seq:
             return Break(case_id, eid, seq, f"event seq {seq} where {expected_seq} was expected "
                          "(an event was removed or inserted)")
-        if e[14] != prev:
+        if prev_hash != prev:
             return Break(case_id, eid, seq, "prev_hash does not match the previous event")
-        if fast_hash(case_id, seq, e[6], e[7], e[8], e[9], e[10], e[11], e[12],
-                     canonical_data(e[13]), e[14]) != e[15]:
+        if fast_hash(case_id, seq, event, from_state, to_state, actor_id, actor_label,
+                     utc_text(occurred), note, "{}" if data == "{}" else canonical_data(data),
+                     prev_hash) != hash_:
             return Break(case_id, eid, seq, "content does not match its hash (row edited)")
-        if expected_seq > 1 and e[7] != prev_to:
+        if expected_seq > 1 and from_state != prev_to:
             return Break(case_id, eid, seq, "from_state differs from the previous to_state")
-        prev, prev_to = e[15], e[8]
+        prev, prev_to = hash_, to_state
     last = events[-1] if events else None
     at_id, at_seq = (last[4], last[5]) if last else (None, None)
     if len(events) != event_count:
@@ -155,10 +166,11 @@ def iter_breaks(case_ids: list[int] | None = None) -> Iterator[Break]:
 
 
 def _stream(conn: Any, where: str, params: list[Any]) -> Iterator[Row]:
+    conn.execute("SET LOCAL DateStyle = 'ISO'")  # the timestamp text utc_text expects
     with conn.cursor(name="audit_verify") as cursor:
-        cursor.itersize = FETCH
         cursor.execute(_PG_SQL.format(where=where), params)
-        yield from cursor
+        while rows := cursor.fetchmany(FETCH):  # a list per batch: cheaper than row by row
+            yield from rows
 
 
 def _portable_rows(case_ids: list[int] | None) -> Iterator[Row]:
@@ -176,8 +188,13 @@ def _portable_rows(case_ids: list[int] | None) -> Iterator[Row]:
         if row[4] is None:
             yield row
         else:
-            yield (*row[:11], audit._timestamp(row[11]), row[12],
+            yield (*row[:11], _timestamp_text(row[11]), row[12],
                    None if not row[13] else json.dumps(row[13]), *row[14:])
+
+
+def _timestamp_text(value: Any) -> str:
+    """An aware datetime as PostgreSQL's UTC text (what utc_text reads on the PostgreSQL path)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _event_estimate() -> int:

@@ -68,3 +68,33 @@ def test_the_cli_verifies_through_the_forked_path(app, histories, monkeypatch):
     bad = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert bad.exit_code == 1
     assert f"BROKEN case {histories[0]} " in bad.output
+
+
+def test_postgresqls_timestamp_text_reads_back_in_the_writers_form(app, committed):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    db.session.execute(sa.text("SET LOCAL DateStyle = 'German, DMY'"))  # _stream sets ISO
+    raw = db.session.connection().connection.driver_connection
+    for micro in (0, 1, 120, 500000, 999999):
+        moment = datetime(2024, 2, 29, 23, 59, 58, micro, tzinfo=timezone(timedelta(hours=7)))
+        rows = list(audit_verify._stream(raw, "false", []))  # sets DateStyle for the transaction
+        assert rows == []
+        text = db.session.execute(sa.text("SELECT (CAST(:t AS timestamptz) AT TIME ZONE 'UTC')"
+                                          "::text"), {"t": moment}).scalar_one()
+        assert audit_verify.utc_text(text) == audit._timestamp(moment.astimezone(UTC))
+    db.session.rollback()
+
+
+def test_events_of_a_missing_case_are_orphans(app, histories):
+    _as_superuser("INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id,"
+                  " actor_label, occurred_at, note, data, prev_hash, hash)"
+                  " SELECT :gone, seq, event, from_state, to_state, actor_id, actor_label,"
+                  " occurred_at, note, data, prev_hash, hash FROM case_events WHERE case_id = :c",
+                  gone=max(histories) + 1000, c=histories[1])
+    db.session.rollback()
+    orphans = audit.orphan_events()
+    copied = db.session.scalar(sa.select(sa.func.count()).where(
+        CaseEvent.case_id == histories[1]))
+    assert [(o.case_id, o.seq) for o in orphans] == [
+        (max(histories) + 1000, seq) for seq in range(1, copied + 1)]
+    assert [o.event_id for o in orphans] == sorted(o.event_id for o in orphans)

@@ -5,7 +5,7 @@ import random
 from datetime import UTC, datetime, timedelta, timezone
 
 from hgkiemtra.cases import audit
-from hgkiemtra.cases.audit_verify import canonical_data, fast_hash
+from hgkiemtra.cases.audit_verify import _timestamp_text, canonical_data, fast_hash, utc_text
 
 TEXTS = ["", "Nguyễn Văn An", 'quote " and \\ backslash', "tab\tnew\nline", "emoji 🙂",
          "\x00\x1f control", "</script>", "đ" * 300]
@@ -33,7 +33,7 @@ def test_fast_hash_equals_the_writers_hash():
         stored_json = json.dumps(fields["data"])  # as SQLAlchemy writes the JSON column
         fast = fast_hash(fields["case_id"], fields["seq"], fields["event"],
                          fields["from_state"], fields["to_state"], fields["actor_id"],
-                         fields["actor_label"], audit._timestamp(fields["occurred_at"]),
+                         fields["actor_label"], utc_text(_timestamp_text(fields["occurred_at"])),
                          fields["note"], canonical_data(stored_json), fields["prev_hash"])
         assert fast == audit.event_hash(**fields)
 
@@ -41,3 +41,10 @@ def test_fast_hash_equals_the_writers_hash():
 def test_empty_json_values_hash_as_an_empty_object_like_the_orm_reader():
     for text in (None, "null", "{}", "[]", "{ }"):
         assert canonical_data(text) == "{}"
+
+
+def test_postgresqls_timestamp_text_reads_back_in_the_writers_form():
+    moment = datetime(2024, 2, 29, 23, 59, 58, tzinfo=timezone(timedelta(hours=7)))
+    for micro, text in ((0, "2024-02-29 16:59:58"), (500000, "2024-02-29 16:59:58.5"),
+                        (120, "2024-02-29 16:59:58.00012"), (999999, "2024-02-29 16:59:58.999999")):
+        assert utc_text(text) == audit._timestamp(moment.replace(microsecond=micro))
