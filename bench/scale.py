@@ -31,6 +31,8 @@ import psycopg
 from bench import scale_data as d
 from bench.common import SECRET, conninfo, database_name, migrate, scratch_database
 from bench.scale_indexes import CASE_TABLES, stripped
+from hgkiemtra.cases.phase_counts import RECOUNT_SQL
+from hgkiemtra.reports.summary import bulk_load_statements
 
 CHUNK = 5000
 BENCH_PASSWORD = "Bench-mật-khẩu-2026"  # every generated user's (pages bench logs in)
@@ -188,6 +190,10 @@ def load(url: str, n_cases: int, seed: int = 7, progress: bool = False,
         people = _people(conn, ids, rng, now, counts)
         jobs = [(seed * 1_000_003 + n, first_case + n, min(CHUNK, n_cases - n), now)
                 for n in range(0, n_cases, CHUNK)]
+        summary_off, summary_on = bulk_load_statements()  # the statistics summary's triggers
+        for statement in summary_off:
+            conn.execute(statement)
+        conn.commit()
         with stripped(conn, CASE_TABLES) as phases:
             for made in _chunks(people, jobs, conninfo(url), processes):
                 for table, rows in made.items():
@@ -200,6 +206,11 @@ def load(url: str, n_cases: int, seed: int = 7, progress: bool = False,
         for table in TABLES:
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                          f"(SELECT coalesce(max(id), 1) FROM {table}))")
+        # The dashboard's counts the service keeps: the COPY went behind its back.
+        conn.execute("DELETE FROM case_phase_counts")
+        conn.execute(RECOUNT_SQL)
+        for statement in summary_on:  # filled from the loaded rows, triggers back on
+            conn.execute(statement)
         conn.commit()
         conn.autocommit = True
         t0 = time.perf_counter()
