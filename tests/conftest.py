@@ -121,6 +121,24 @@ def session(app: Flask) -> Iterator[sa.orm.scoped_session]:  # type: ignore[type
 
 
 @pytest.fixture()
+def sqlite_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """An app of its own on a fresh, migrated SQLite file (the embedded default)."""
+    from flask_migrate import upgrade
+
+    local_app = create_app({"ENV": "testing", "SECRET_KEY": TEST_SECRET_KEY, "REDIS_URL": "",
+                            "INSTANCE_DIR": str(tmp_path),
+                            "DATABASE_URL": f"sqlite:///{tmp_path / 'hgkiemtra.sqlite'}"})
+    try:
+        with local_app.app_context():
+            upgrade()
+            yield local_app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        app.extensions["celery"].set_default()
+
+
+@pytest.fixture()
 def committed(app: Flask) -> Iterator[Flask]:
     """For tests that need real commits seen by other connections: every table
     is emptied afterwards."""

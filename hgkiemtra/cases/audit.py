@@ -113,20 +113,10 @@ def append_event(
     prev_hash: str,
 ) -> CaseEvent:
     """Add the next event of ``case`` (``case.event_count`` already advanced)."""
-    fields = dict(
-        case_id=case.id,
-        seq=case.event_count,
-        event=event,
-        from_state=from_state,
-        to_state=to_state,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        occurred_at=occurred_at,
-        note=note,
-        data=data,
-        prev_hash=prev_hash,
-    )
-    row = CaseEvent(**fields, hash=event_hash(**fields))
+    row = CaseEvent(**_row_values(
+        case, event=event, from_state=from_state, to_state=to_state, actor_id=actor_id,
+        actor_label=actor_label, occurred_at=occurred_at, note=note, data=data,
+        prev_hash=prev_hash))
     db.session.add(row)
     _seal(case, to_state, row.hash)
     return row
@@ -151,16 +141,18 @@ def chain_event(
     case's own UPDATE has been flushed: the guarded UPDATE stays the first
     write, so two writers of one case still meet on its row first. Only for a
     case that already has events (not the opening one)."""
-    fields: dict[str, Any] = {
-        "case_id": case.id, "seq": case.event_count, "event": event,
-        "from_state": from_state, "to_state": to_state, "actor_id": actor_id,
-        "actor_label": actor_label, "occurred_at": occurred_at, "note": note,
-        "data": data, "prev_hash": prev_hash,
-    }
-    fields["hash"] = event_hash(**fields)
-    case.audit_seal = seal_for(case.id, case.event_count, to_state, fields["hash"])
-    case.head_hash = fields["hash"]
+    fields = _row_values(
+        case, event=event, from_state=from_state, to_state=to_state, actor_id=actor_id,
+        actor_label=actor_label, occurred_at=occurred_at, note=note, data=data,
+        prev_hash=prev_hash)
+    _seal(case, to_state, fields["hash"])
     return fields
+
+
+def _row_values(case: Case, **values: Any) -> dict[str, Any]:
+    """The next event row of ``case``: its place in the chain, the values, the hash."""
+    fields: dict[str, Any] = {"case_id": case.id, "seq": case.event_count, **values}
+    return fields | {"hash": event_hash(**fields)}
 
 
 def insert_event(row: dict[str, Any]) -> None:

@@ -28,22 +28,20 @@ def move(org_id: int, from_phase: str | None, to_phase: str) -> None:
     deltas = {to_phase: 1} | ({from_phase: -1} if from_phase is not None else {})
     # Rows in a fixed order: two events moving cases of one organisation
     # between the same phases lock the count rows in the same order.
-    rows = [{"org_id": org_id, "phase": phase, "cases": delta}
-            for phase, delta in sorted(deltas.items())]
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(COUNTS).values(rows)
-    db.session.execute(stmt.on_conflict_do_update(
-        index_elements=[COUNTS.c.org_id, COUNTS.c.phase],
-        set_={"cases": COUNTS.c.cases + stmt.excluded.cases},
-    ))
+    _add([{"org_id": org_id, "phase": phase, "cases": delta}
+          for phase, delta in sorted(deltas.items())])
 
 
 def transfer(phase: str, from_org_id: int, to_org_id: int) -> None:
     """A case in ``phase`` changes owner (open work handed to a successor organisation)."""
     if from_org_id == to_org_id:
         return
-    rows = [{"org_id": org_id, "phase": phase, "cases": delta}
-            for org_id, delta in sorted({from_org_id: -1, to_org_id: 1}.items())]
+    _add([{"org_id": org_id, "phase": phase, "cases": delta}
+          for org_id, delta in sorted({from_org_id: -1, to_org_id: 1}.items())])
+
+
+def _add(rows: list[dict[str, object]]) -> None:
+    """Add each row's ``cases`` to its count (one upsert; rows in key order)."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(COUNTS).values(rows)
     db.session.execute(stmt.on_conflict_do_update(

@@ -7,13 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
-from flask import Flask
 
-from hgkiemtra.app import create_app
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.cases import dashboard, phase_counts
 from hgkiemtra.cases import service as cases
@@ -22,7 +18,6 @@ from hgkiemtra.core.db import db
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import Organisation
 from tests import factories as f
-from tests.conftest import TEST_SECRET_KEY
 from workflows.engine import Role
 
 
@@ -155,23 +150,6 @@ def test_an_event_keeping_the_phase_sends_no_count_statement(session):
     assert c.phase == "underway"
     assert not any("case_phase_counts" in s for s in seen)
     assert _kept(w.district.id) == _counted(w.district.id)
-
-
-@pytest.fixture()
-def sqlite_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
-    local_app = create_app({"ENV": "testing", "SECRET_KEY": TEST_SECRET_KEY, "REDIS_URL": "",
-                            "INSTANCE_DIR": str(tmp_path),
-                            "DATABASE_URL": f"sqlite:///{tmp_path / 'hgkiemtra.sqlite'}"})
-    try:
-        with local_app.app_context():
-            upgrade()
-            yield local_app
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        app.extensions["celery"].set_default()
 
 
 def test_counts_are_kept_and_read_on_sqlite(sqlite_app):

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 import sqlalchemy as sa
-from flask import Flask
 
-from hgkiemtra.app import create_app
 from hgkiemtra.core.db import db
 from hgkiemtra.core.outbox import OutboxMessage, add_message_once
 from hgkiemtra.reminders import scheduler
 from hgkiemtra.reminders.policy import set_reminder_mode
 from tests import factories as f
-from tests.conftest import TEST_SECRET_KEY
 
 from .clock import decided_case, local, tick
-
-
-@pytest.fixture()
-def sqlite_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
-    local_app = create_app({"ENV": "testing", "SECRET_KEY": TEST_SECRET_KEY, "REDIS_URL": "",
-                            "INSTANCE_DIR": str(tmp_path),
-                            "DATABASE_URL": f"sqlite:///{tmp_path / 'hgkiemtra.sqlite'}"})
-    try:
-        with local_app.app_context():
-            upgrade()
-            yield local_app
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        app.extensions["celery"].set_default()
 
 
 def test_reminders_and_digests_on_sqlite(sqlite_app):
