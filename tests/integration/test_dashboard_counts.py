@@ -4,8 +4,6 @@ from ranges of the running deadlines; the same figures as counting the cases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -18,6 +16,7 @@ from hgkiemtra.core.db import db
 from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.people.models import Organisation
 from tests import factories as f
+from tests.statements import recorded
 from workflows.engine import Role
 
 
@@ -36,20 +35,6 @@ def _counted(org_id: int) -> dict[str, int]:
 def _cancel(w, c: Case) -> Case:
     return cases.fire_event(Actor.for_user(w.chair), c.id, "cancel",
                             expected_version=c.version, note="Đối tượng đã chuyển công tác")
-
-
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_kept_counts_follow_opening_every_event_and_closing(session):
@@ -115,7 +100,7 @@ def test_open_counts_never_count_the_cases(session):
     w = f.world()
     f.case(w)
     db.session.flush()
-    with _statements() as seen:
+    with recorded() as seen:
         dashboard.phase_counts(w.actor(w.chair), date(2026, 11, 30))
     assert len(seen) == 4, "\n".join(seen)
     assert "FROM case_phase_counts" in seen[1] and "FROM cases" not in seen[1]
@@ -133,7 +118,7 @@ def test_a_scope_over_every_organisation_joins_none(session):
         sa.select(Organisation.path).where(Organisation.parent_id.is_(None))).scalars()
     every_root = Actor(w.admin.id, "admin", tuple((Role.ADMIN, path) for path in roots))
     today = date(2026, 11, 30)
-    with _statements() as seen:
+    with recorded() as seen:
         rows = dashboard.phase_counts(every_root, today)
     assert len(seen) == 4 and not any("organisations" in s for s in seen[1:])
     assert rows == dashboard.phase_counts(Actor.system(), today)
@@ -144,7 +129,7 @@ def test_an_event_keeping_the_phase_sends_no_count_statement(session):
     w = f.world()
     c = f.advance(w, f.case(w), f.FULL_PATH[:2])  # decided, launched: underway
     db.session.flush()
-    with _statements() as seen:
+    with recorded() as seen:
         cases.fire_event(w.actor(w.inspector), c.id, "request_explanation",
                          expected_version=c.version)
     assert c.phase == "underway"

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
 
@@ -17,6 +14,7 @@ from hgkiemtra.deadlines.models import Deadline
 from hgkiemtra.deadlines.service import open_deadlines
 from hgkiemtra.reminders.models import Reminder
 from tests import factories as f
+from tests.statements import recorded
 
 # A transition that plans a deadline (decide, request_explanation on an
 # inspection case): load the case with its team, the settings token and the
@@ -36,21 +34,6 @@ def w(session):
     return f.world()
 
 
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-
-
 def _fire(w, c, event, who, data=None):
     return cases.fire_event(w.actor(who), c.id, event, expected_version=c.version,
                             data=data or {})
@@ -65,7 +48,7 @@ def test_decide_stays_within_its_statement_budget(w):
     _warm(w)
     c = f.case(w)
     db.session.flush()
-    with counting() as seen:
+    with recorded() as seen:
         _fire(w, c, "decide", w.chair, f.FULL_PATH[0][1])
     assert len(seen) <= MAX_STATEMENTS, "\n".join(seen)
 
@@ -74,7 +57,7 @@ def test_a_planning_transition_stays_within_its_statement_budget(w):
     _warm(w)
     c = f.advance(w, f.case(w), f.FULL_PATH[:2])
     db.session.flush()
-    with counting() as seen:
+    with recorded() as seen:
         _fire(w, c, "request_explanation", w.inspector)
     assert len(seen) <= MAX_STATEMENTS, "\n".join(seen)
     assert not any("calendar_overrides" in s or "rule_parameters" in s

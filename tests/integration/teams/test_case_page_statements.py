@@ -3,35 +3,15 @@ member's organisation from one query, however many cells the members sit in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import sqlalchemy as sa
-
-from hgkiemtra.core.db import db
 from tests import factories as f
 from tests.integration.ui.conftest import text
+from tests.statements import recorded
 
 from .conftest import walked
 
 
-@contextmanager
-def _selects() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def _page_selects(ui, path: str) -> tuple[int, str]:
-    with _selects() as seen:
+    with recorded(selects_only=True) as seen:
         page = ui.get(path)
     assert page.status_code == 200
     return len(seen), text(page)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
-
 from hgkiemtra.auth.permissions import Actor
 from hgkiemtra.cases import service as cases
-from hgkiemtra.core.db import db, utcnow
+from hgkiemtra.core.db import utcnow
 from tests import factories as f
 from tests.integration.ui.conftest import text
+from tests.statements import recorded
 
 
 def _decided_long_ago(w, case, days: int = 40):
@@ -79,16 +78,7 @@ def test_the_inspectors_panels_load_nothing_case_by_case(ui, w, make_case, sessi
     session.commit()
     ui.sign_in(w.inspector)
     ui.get("/")
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded(selects_only=True) as seen:
         page = text(ui.get("/"))
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert all(f"Hồ sơ số {n}" in page for n in range(3))
     assert len(seen) == 5, "\n".join(seen)  # user, cases, deadlines, extensions, pauses
